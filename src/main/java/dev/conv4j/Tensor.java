@@ -1,0 +1,249 @@
+package dev.conv4j;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * A dense, contiguous (C order) tensor in native memory, of rank 1 to 5.
+ *
+ * <p>Float tensors hold activations and weights in PyTorch's layouts ({@code N, C, [D,] [H,] W});
+ * int64 tensors hold pooling indices. The data lives off-heap, aligned to 64 bytes, so that
+ * native kernels read and write it in place without copies.
+ *
+ * <p>A tensor owns its memory and frees it in {@link #close()}. Closing twice is harmless;
+ * any other use after close throws {@link IllegalStateException}.
+ */
+public final class Tensor implements AutoCloseable {
+    /** Alignment of the first element, in bytes (one cache line, one AVX-512 register). */
+    public static final int ALIGNMENT = 64;
+    /** Largest supported rank. */
+    public static final int MAX_RANK = 5;
+    /** Largest data size in bytes: Java buffers address at most 2^31 - 1 bytes. */
+    static final long MAX_BYTES = Integer.MAX_VALUE - ALIGNMENT;
+
+    private final DType dtype;
+    private final long[] shape;
+    private final long numel;
+    private final BytePointer block;
+    private final ByteBuffer bytes;
+    private volatile boolean closed;
+
+    private Tensor(DType dtype, long[] shape) {
+        this.dtype = dtype;
+        this.shape = shape.clone();
+        this.numel = checkedNumel(dtype, this.shape);
+        long size = numel * dtype.byteSize();
+        // One block with room to align the first element; zero-filled like torch.zeros.
+        this.block = new BytePointer(size + ALIGNMENT);
+        if (block.isNull()) {
+            throw new IllegalStateException("cannot allocate " + (size + ALIGNMENT)
+                    + " bytes of native memory for a tensor of shape " + Arrays.toString(shape));
+        }
+        block.zero();
+        long misalignment = block.address() % ALIGNMENT;
+        long offset = misalignment == 0 ? 0 : ALIGNMENT - misalignment;
+        block.position(offset).limit(offset + size);
+        this.bytes = block.asByteBuffer().order(ByteOrder.nativeOrder());
+    }
+
+    /** Validates a shape and returns its element count; refuses overflow before allocating. */
+    static long checkedNumel(DType dtype, long[] shape) {
+        if (shape.length < 1 || shape.length > MAX_RANK) {
+            throw new IllegalArgumentException("tensor rank must be between 1 and " + MAX_RANK
+                    + ", but got shape " + Arrays.toString(shape));
+        }
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor dimensions must be non-negative, but got shape "
+                        + Arrays.toString(shape));
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+                Math.multiplyExact(n, (long) dtype.byteSize());
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape)
+                        + " has too many elements");
+            }
+        }
+        if (n * dtype.byteSize() > MAX_BYTES) {
+            throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " needs "
+                    + n * dtype.byteSize() + " bytes, more than the supported maximum of " + MAX_BYTES);
+        }
+        return n;
+    }
+
+    /** A zero-filled tensor. */
+    public static Tensor zeros(DType dtype, long... shape) {
+        return new Tensor(dtype, shape);
+    }
+
+    /** A zero-filled float32 tensor. */
+    public static Tensor zeros(long... shape) {
+        return new Tensor(DType.FLOAT32, shape);
+    }
+
+    /** A float32 tensor holding a copy of {@code data} (C order) with the given shape. */
+    public static Tensor of(float[] data, long... shape) {
+        Tensor t = new Tensor(DType.FLOAT32, shape);
+        if (data.length != t.numel) {
+            t.close();
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.numel
+                    + " elements, but got " + data.length + " values");
+        }
+        t.bytes.asFloatBuffer().put(data);
+        return t;
+    }
+
+    /** An int64 tensor holding a copy of {@code data} (C order) with the given shape. */
+    public static Tensor ofLongs(long[] data, long... shape) {
+        Tensor t = new Tensor(DType.INT64, shape);
+        if (data.length != t.numel) {
+            t.close();
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.numel
+                    + " elements, but got " + data.length + " values");
+        }
+        t.bytes.asLongBuffer().put(data);
+        return t;
+    }
+
+    /** Reads a {@code .npy} file ({@code <f4} or {@code <i8}, C order, format 1.0 or 2.0). */
+    public static Tensor readNpy(Path file) throws IOException {
+        return Npy.read(file);
+    }
+
+    /** Writes this tensor as a {@code .npy} file (format 1.0). */
+    public void writeNpy(Path file) throws IOException {
+        Npy.write(this, file);
+    }
+
+    public DType dtype() {
+        checkOpen();
+        return dtype;
+    }
+
+    /** A copy of the shape. */
+    public long[] shape() {
+        checkOpen();
+        return shape.clone();
+    }
+
+    /** Size of dimension {@code dim}; negative values count from the end, as in PyTorch. */
+    public long size(int dim) {
+        checkOpen();
+        return shape[dim < 0 ? shape.length + dim : dim];
+    }
+
+    public int rank() {
+        checkOpen();
+        return shape.length;
+    }
+
+    /** Number of elements. */
+    public long numel() {
+        checkOpen();
+        return numel;
+    }
+
+    /** A copy of the data of a float32 tensor. */
+    public float[] toFloatArray() {
+        float[] out = new float[Math.toIntExact(numel)];
+        floatBuffer().get(out);
+        return out;
+    }
+
+    /** A copy of the data of an int64 tensor. */
+    public long[] toLongArray() {
+        long[] out = new long[Math.toIntExact(numel)];
+        longBuffer().get(out);
+        return out;
+    }
+
+    /**
+     * A read-write view of a float32 tensor's data, positioned at element 0. The view is valid
+     * only while the tensor is open.
+     */
+    public FloatBuffer floatBuffer() {
+        checkType(DType.FLOAT32);
+        return bytes.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** A read-write view of an int64 tensor's data; valid only while the tensor is open. */
+    public LongBuffer longBuffer() {
+        checkType(DType.INT64);
+        return bytes.duplicate().order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    /**
+     * The native data pointer, for backends. A byte pointer positioned at the 64-byte aligned
+     * first element; callers must not move or free it, and must keep this tensor reachable
+     * and open while native code uses it.
+     */
+    public Pointer pointer() {
+        checkOpen();
+        return block;
+    }
+
+    /** Address of the first element (64-byte aligned). */
+    public long address() {
+        checkOpen();
+        return block.address() + block.position();
+    }
+
+    /** A new tensor with the same data and another shape of the same element count. */
+    public Tensor reshape(long... newShape) {
+        checkOpen();
+        Tensor t = new Tensor(dtype, newShape);
+        if (t.numel != numel) {
+            t.close();
+            throw new IllegalArgumentException("shape " + Arrays.toString(newShape)
+                    + " is invalid for input of size " + numel);
+        }
+        t.bytes.duplicate().put(bytes.duplicate());
+        return t;
+    }
+
+    /** A copy of this tensor. */
+    public Tensor copy() {
+        return reshape(shape);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the native memory. Closing twice is harmless. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            block.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("tensor is closed");
+        }
+    }
+
+    private void checkType(DType expected) {
+        checkOpen();
+        if (dtype != expected) {
+            throw new IllegalArgumentException("expected a " + expected + " tensor, but got " + dtype);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return closed ? "Tensor[closed]" : "Tensor[" + dtype + ", shape=" + Arrays.toString(shape) + "]";
+    }
+}

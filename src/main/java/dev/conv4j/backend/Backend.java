@@ -1,0 +1,50 @@
+package dev.conv4j.backend;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.spec.AdaptivePoolProblem;
+import dev.conv4j.spec.ConvSpec;
+import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.UnpoolProblem;
+
+/**
+ * Computes the operators. Every shape, padding and output size comes resolved in a problem
+ * object from the geometry classes of {@code dev.conv4j.spec}; a backend checks nothing of
+ * PyTorch's rules itself, only computes. Outputs are allocated (zero-filled) by the caller
+ * with the problem's output shape. Tensors are contiguous in PyTorch's layout; unbatched
+ * tensors are laid out exactly as a batch of one.
+ *
+ * <p>Implementations are thread-safe: one backend serves many modules and threads.
+ */
+public interface Backend {
+    /** {@code "reference"} or {@code "onednn"}. */
+    String name();
+
+    /**
+     * Prepares a convolution (or transposed convolution) with fixed weights, e.g. by reordering
+     * them once into the layout the backend prefers. The caller keeps {@code weight} and
+     * {@code bias} open for the kernel's lifetime.
+     *
+     * @param weight PyTorch layout {@code [out, in/groups, k...]} ({@code [in, out/groups, k...]} transposed)
+     * @param bias {@code [out]}, or null when the spec has no bias
+     */
+    ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias);
+
+    /**
+     * Max, average or LP pooling as the problem's spec says.
+     *
+     * @param indices int64 tensor of the output's shape to receive flat per-plane input offsets
+     *     of each maximum, or null; only for max pooling
+     */
+    void pool(PoolProblem problem, Tensor input, Tensor output, Tensor indices);
+
+    /** Adaptive max or average pooling; {@code indices} as in {@link #pool}, or null. */
+    void adaptivePool(AdaptivePoolProblem problem, Tensor input, Tensor output, Tensor indices);
+
+    /**
+     * Max unpooling: {@code output} (zero-filled) receives each input value at its index.
+     *
+     * @throws IllegalArgumentException with {@link UnpoolProblem#invalidIndexMessage} for an index
+     *     outside {@code [0, outputPlaneSize)}
+     */
+    void maxUnpool(UnpoolProblem problem, Tensor input, Tensor indices, Tensor output);
+}

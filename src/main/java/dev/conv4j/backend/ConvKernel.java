@@ -1,0 +1,17 @@
+package dev.conv4j.backend;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.spec.ConvProblem;
+
+/** A convolution prepared with its weights by a {@link Backend}; callable from many threads at once. */
+public interface ConvKernel extends AutoCloseable {
+    /**
+     * Runs one call. {@code output} is zero-filled with {@link ConvProblem#outputShape()}; the
+     * problem's spec is the one the kernel was prepared for.
+     */
+    void forward(ConvProblem problem, Tensor input, Tensor output);
+
+    /** Frees what the kernel holds (not the caller's weight and bias). Closing twice is harmless. */
+    @Override
+    void close();
+}

@@ -1,0 +1,251 @@
+package dev.conv4j.spec;
+
+import java.util.Arrays;
+
+/**
+ * PyTorch's shape rules for convolutions and transposed convolutions: argument checks, output
+ * sizes, 'same' padding, the transposed {@code output_size} range, and PyTorch's error messages.
+ * The one place both backends and every test take these numbers from.
+ */
+public final class ConvGeometry {
+    private ConvGeometry() {
+    }
+
+    /** Parses {@code padding='same'|'valid'} with PyTorch's message for anything else. */
+    static ConvSpec.PaddingType parsePaddingString(String value, boolean transposed) {
+        if (transposed) {
+            throw new IllegalArgumentException("padding must be an int or a tuple of ints for transposed "
+                    + "convolutions, but got padding='" + value + "'");
+        }
+        if ("same".equals(value)) {
+            return ConvSpec.PaddingType.SAME;
+        }
+        if ("valid".equals(value)) {
+            return ConvSpec.PaddingType.VALID;
+        }
+        throw new IllegalArgumentException("Invalid padding string '" + value
+                + "', should be one of {'valid', 'same'}");
+    }
+
+    /** The constructor-time checks of torch.nn's {@code _ConvNd}, then the argument checks of ATen. */
+    static void checkSpec(ConvSpec s) {
+        if (s.groups() <= 0) {
+            throw new IllegalArgumentException("groups must be a positive integer");
+        }
+        if (s.inChannels() % s.groups() != 0) {
+            throw new IllegalArgumentException("in_channels must be divisible by groups");
+        }
+        if (s.outChannels() % s.groups() != 0) {
+            throw new IllegalArgumentException("out_channels must be divisible by groups");
+        }
+        if (s.paddingType() == ConvSpec.PaddingType.SAME && Arrays.stream(s.stride()).anyMatch(v -> v != 1)) {
+            throw new IllegalArgumentException("padding='same' is not supported for strided convolutions");
+        }
+        if (s.transposed() && s.paddingMode() != PaddingMode.ZEROS) {
+            throw new IllegalArgumentException("Only \"zeros\" padding mode is supported for " + s.opName());
+        }
+        if (s.inChannels() < 0 || s.outChannels() < 0) {
+            throw new IllegalArgumentException("in_channels and out_channels must be non-negative, but got in_channels="
+                    + s.inChannels() + " and out_channels=" + s.outChannels());
+        }
+        checkArguments(s);
+    }
+
+    /** ATen's checks of padding, stride and dilation values, in ATen's order. */
+    static void checkArguments(ConvSpec s) {
+        if (Arrays.stream(s.padding()).anyMatch(v -> v < 0)) {
+            throw new IllegalArgumentException("negative padding is not supported");
+        }
+        if (Arrays.stream(s.outputPadding()).anyMatch(v -> v < 0)) {
+            throw new IllegalArgumentException("negative output_padding is not supported");
+        }
+        if (Arrays.stream(s.stride()).anyMatch(v -> v <= 0)) {
+            throw new IllegalArgumentException("non-positive stride is not supported");
+        }
+        if (Arrays.stream(s.dilation()).anyMatch(v -> v <= 0)) {
+            throw new IllegalArgumentException("dilation should be greater than zero");
+        }
+        if (Arrays.stream(s.kernelSize()).anyMatch(v -> v <= 0)) {
+            throw new IllegalArgumentException("kernel_size should be greater than zero, but got kernel_size="
+                    + Tuples.tuple(s.kernelSize()));
+        }
+        long[] w = s.weightShape();
+        if (w[0] < s.groups()) {
+            throw new IllegalArgumentException("Given groups=" + s.groups() + ", expected weight to be at least "
+                    + s.groups() + " at dimension 0, but got weight of size " + Tuples.list(w) + " instead");
+        }
+        if (s.transposed()) {
+            for (int i = 0; i < s.dims(); i++) {
+                int op = s.outputPadding()[i];
+                if (op >= s.stride()[i] && op >= s.dilation()[i]) {
+                    throw new IllegalArgumentException(outputPaddingMessage(s));
+                }
+            }
+        }
+    }
+
+    private static String outputPaddingMessage(ConvSpec s) {
+        String[] names = s.dims() == 1 ? new String[] {"width"}
+                : s.dims() == 2 ? new String[] {"height", "width"} : new String[] {"depth", "height", "width"};
+        StringBuilder sb = new StringBuilder("output padding must be smaller than either stride or dilation, but got");
+        for (int i = 0; i < s.dims(); i++) {
+            sb.append(" output_padding_").append(names[i]).append(": ").append(s.outputPadding()[i]);
+        }
+        for (int i = 0; i < s.dims(); i++) {
+            sb.append(" stride_").append(names[i]).append(": ").append(s.stride()[i]);
+        }
+        for (int i = 0; i < s.dims(); i++) {
+            sb.append(" dilation_").append(names[i]).append(": ").append(s.dilation()[i]);
+        }
+        return sb.toString();
+    }
+
+    /** ATen's function name for this op, used in rank messages: {@code conv2d}, {@code conv_transpose2d}. */
+    static String functionName(ConvSpec s) {
+        return (s.transposed() ? "conv_transpose" : "conv") + s.dims() + "d";
+    }
+
+    /**
+     * Resolves one forward call: checks the input against the spec and computes the output size
+     * and padding.
+     *
+     * @param inputShape the input's shape, batched {@code [N, C, ...]} or unbatched {@code [C, ...]}
+     * @param outputSize the transposed convolution's forward {@code output_size} (spatial sizes,
+     *     optionally preceded by the batch and channel sizes, as PyTorch accepts it), or null
+     */
+    public static ConvProblem forward(ConvSpec s, long[] inputShape, long[] outputSize) {
+        int d = s.dims();
+        boolean batched = inputShape.length == d + 2;
+        if (!batched && inputShape.length != d + 1) {
+            throw new IllegalArgumentException("Expected " + (d + 1) + "D (unbatched) or " + (d + 2)
+                    + "D (batched) input to " + functionName(s) + ", but got input of size: " + Tuples.list(inputShape));
+        }
+        if (outputSize != null && !s.transposed()) {
+            throw new IllegalArgumentException("output_size is only accepted by transposed convolutions");
+        }
+        long[] in = batched ? inputShape.clone() : prepend(1, inputShape);
+        long batch = in[0];
+        long[] spatial = Arrays.copyOfRange(in, 2, in.length);
+        long[] weight = s.weightShape();
+        long expectedChannels = s.inChannels();
+        if (in[1] != expectedChannels) {
+            throw new IllegalArgumentException((s.transposed() ? "Given transposed=1" : "Given groups=" + s.groups())
+                    + ", weight of size " + Tuples.list(weight) + ", expected input" + Tuples.list(in) + " to have "
+                    + expectedChannels + " channels, but got " + in[1] + " channels instead");
+        }
+        int[] k = s.kernelSize();
+        int[] dil = s.dilation();
+        int[] stride = s.stride();
+        int[] padBefore = new int[d];
+        int[] padAfter = new int[d];
+        long[] out = new long[d];
+        if (!s.transposed()) {
+            long[] padded = new long[d];
+            long[] effective = new long[d];
+            boolean fits = true;
+            for (int i = 0; i < d; i++) {
+                if (s.paddingType() == ConvSpec.PaddingType.SAME) {
+                    // 'same': d*(k-1) in all, the odd element on the right.
+                    int total = dil[i] * (k[i] - 1);
+                    padBefore[i] = total / 2;
+                    padAfter[i] = total - total / 2;
+                } else {
+                    padBefore[i] = s.padding()[i];
+                    padAfter[i] = s.padding()[i];
+                }
+                padded[i] = spatial[i] + padBefore[i] + padAfter[i];
+                effective[i] = (long) dil[i] * (k[i] - 1) + 1;
+                fits &= padded[i] >= effective[i];
+            }
+            if (s.paddingMode() != PaddingMode.ZEROS) {
+                PadGeometry.check(s.paddingMode(), in, padBefore, padAfter);
+            }
+            if (!fits) {
+                throw new IllegalArgumentException("Calculated padded input size per channel: (" + Tuples.times(padded)
+                        + "). Kernel size: (" + Tuples.times(effective)
+                        + "). Kernel size can't be greater than actual input size");
+            }
+            for (int i = 0; i < d; i++) {
+                out[i] = (padded[i] - effective[i]) / stride[i] + 1;
+            }
+        } else {
+            int[] outputPadding = outputSize == null ? s.outputPadding()
+                    : transposedOutputPadding(s, inputShape, spatial, outputSize);
+            for (int i = 0; i < d; i++) {
+                padBefore[i] = s.padding()[i];
+                padAfter[i] = s.padding()[i] - outputPadding[i];
+                out[i] = (spatial[i] - 1) * stride[i] - 2L * s.padding()[i] + (long) dil[i] * (k[i] - 1) + 1
+                        + outputPadding[i];
+            }
+            if (Arrays.stream(out).anyMatch(v -> v <= 0)) {
+                throw new IllegalArgumentException("Given input size per channel: (" + Tuples.times(spatial)
+                        + "). Calculated output size per channel: (" + Tuples.times(out) + "). Output size is too small");
+            }
+        }
+        checkElementCount(ConvProblem.shape(batch, s.outChannels(), out, true));
+        return new ConvProblem(s, batched, batch, spatial, out, padBefore, padAfter);
+    }
+
+    /** torch.nn's {@code _ConvTransposeNd._output_padding}: output_padding from a requested output_size. */
+    private static int[] transposedOutputPadding(ConvSpec s, long[] inputShape, long[] spatial, long[] requested) {
+        int d = s.dims();
+        int nonSpatial = inputShape.length == d + 2 ? 2 : 1;
+        long[] size = requested.length == nonSpatial + d ? Arrays.copyOfRange(requested, nonSpatial, requested.length)
+                : requested;
+        if (size.length != d) {
+            throw new IllegalArgumentException("ConvTranspose" + d + "D: for " + inputShape.length + "D input, "
+                    + "output_size must have " + d + " or " + (nonSpatial + d) + " elements (got " + requested.length + ")");
+        }
+        long[] min = new long[d];
+        long[] max = new long[d];
+        for (int i = 0; i < d; i++) {
+            min[i] = (spatial[i] - 1) * s.stride()[i] - 2L * s.padding()[i] + (long) s.dilation()[i] * (s.kernelSize()[i] - 1) + 1;
+            max[i] = min[i] + s.stride()[i] - 1;
+        }
+        int[] result = new int[d];
+        for (int i = 0; i < d; i++) {
+            if (size[i] < min[i] || size[i] > max[i]) {
+                // PyTorch prints input.size()[2:], whatever the input's rank.
+                long[] tail = Arrays.copyOfRange(inputShape, Math.min(2, inputShape.length), inputShape.length);
+                throw new IllegalArgumentException("requested an output size of " + Tuples.list(requested)
+                        + ", but valid sizes range from " + Tuples.list(min) + " to " + Tuples.list(max)
+                        + " (for an input of torch.Size(" + Tuples.list(tail) + "))");
+            }
+            result[i] = (int) (size[i] - min[i]);
+        }
+        return result;
+    }
+
+    /** Refuses shapes whose element count overflows before anything is allocated. */
+    public static void checkElementCount(long[] shape) {
+        long n = 1;
+        for (long v : shape) {
+            try {
+                n = Math.multiplyExact(n, v);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("output of shape " + Tuples.list(shape) + " has too many elements");
+            }
+        }
+    }
+
+    /** The FLOPs of one call, as the benchmark counts them (multiply and add count two). */
+    public static double flops(ConvProblem p) {
+        ConvSpec s = p.spec();
+        double kernelVolume = Arrays.stream(s.kernelSize()).asDoubleStream().reduce(1, (a, b) -> a * b);
+        if (s.transposed()) {
+            double inputElements = p.batch() * (double) s.inChannels() * Arrays.stream(p.inputSpatial()).asDoubleStream()
+                    .reduce(1, (a, b) -> a * b);
+            return 2 * inputElements * (s.outChannels() / s.groups()) * kernelVolume;
+        }
+        double outputElements = p.batch() * (double) s.outChannels() * Arrays.stream(p.outputSpatial()).asDoubleStream()
+                .reduce(1, (a, b) -> a * b);
+        return 2 * outputElements * (s.inChannels() / s.groups()) * kernelVolume;
+    }
+
+    static long[] prepend(long v, long[] a) {
+        long[] out = new long[a.length + 1];
+        out[0] = v;
+        System.arraycopy(a, 0, out, 1, a.length);
+        return out;
+    }
+}
