@@ -30,8 +30,10 @@ public final class AdaptivePoolSpec {
             Arrays.fill(all, outputSize[0]);
             this.outputSize = all;
         } else if (outputSize.length != dims) {
-            throw new IllegalArgumentException(AdaptivePoolGeometry.functionName(kind, dims)
-                    + ": output_size must be " + dims);
+            throw new IllegalArgumentException(dims == 1
+                    ? AdaptivePoolGeometry.functionName(kind, dims) + "() argument 'output_size' should contain one int "
+                            + "(got " + outputSize.length + ")"
+                    : AdaptivePoolGeometry.functionName(kind, dims) + ": output_size must be " + dims);
         } else {
             this.outputSize = outputSize.clone();
         }

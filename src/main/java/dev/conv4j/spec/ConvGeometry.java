@@ -12,10 +12,11 @@ public final class ConvGeometry {
     }
 
     /** Parses {@code padding='same'|'valid'} with PyTorch's message for anything else. */
-    static ConvSpec.PaddingType parsePaddingString(String value, boolean transposed) {
+    static ConvSpec.PaddingType parsePaddingString(String value, boolean transposed, int dims) {
         if (transposed) {
-            throw new IllegalArgumentException("padding must be an int or a tuple of ints for transposed "
-                    + "convolutions, but got padding='" + value + "'");
+            // PyTorch accepts the string in the constructor and fails in forward with this TypeError.
+            throw new IllegalArgumentException("conv_transpose" + dims + "d(): argument 'padding' (position 5) must be "
+                    + "tuple of ints, not tuple");
         }
         if ("same".equals(value)) {
             return ConvSpec.PaddingType.SAME;
@@ -23,8 +24,9 @@ public final class ConvGeometry {
         if ("valid".equals(value)) {
             return ConvSpec.PaddingType.VALID;
         }
+        // PyTorch prints a Python set here; this is its order under PYTHONHASHSEED=0.
         throw new IllegalArgumentException("Invalid padding string '" + value
-                + "', should be one of {'valid', 'same'}");
+                + "', should be one of {'same', 'valid'}");
     }
 
     /** The constructor-time checks of torch.nn's {@code _ConvNd}, then the argument checks of ATen. */
@@ -63,7 +65,8 @@ public final class ConvGeometry {
             throw new IllegalArgumentException("non-positive stride is not supported");
         }
         if (Arrays.stream(s.dilation()).anyMatch(v -> v <= 0)) {
-            throw new IllegalArgumentException("dilation should be greater than zero");
+            throw new IllegalArgumentException("dilation should be greater than zero, but got "
+                    + Tuples.list(s.dilation()));
         }
         if (Arrays.stream(s.kernelSize()).anyMatch(v -> v <= 0)) {
             throw new IllegalArgumentException("kernel_size should be greater than zero, but got kernel_size="
@@ -85,17 +88,20 @@ public final class ConvGeometry {
     }
 
     private static String outputPaddingMessage(ConvSpec s) {
-        String[] names = s.dims() == 1 ? new String[] {"width"}
-                : s.dims() == 2 ? new String[] {"height", "width"} : new String[] {"depth", "height", "width"};
+        // ATen runs 1d as 2d with a height of 1 (output_padding 0, stride 1, dilation 1).
+        boolean as2d = s.dims() == 1;
+        String[] names = s.dims() == 3 ? new String[] {"depth", "height", "width"} : new String[] {"height", "width"};
+        int[][] values = {s.outputPadding(), s.stride(), s.dilation()};
+        int[] heightFor1d = {0, 1, 1};
+        String[] labels = {"output_padding_", "stride_", "dilation_"};
         StringBuilder sb = new StringBuilder("output padding must be smaller than either stride or dilation, but got");
-        for (int i = 0; i < s.dims(); i++) {
-            sb.append(" output_padding_").append(names[i]).append(": ").append(s.outputPadding()[i]);
-        }
-        for (int i = 0; i < s.dims(); i++) {
-            sb.append(" stride_").append(names[i]).append(": ").append(s.stride()[i]);
-        }
-        for (int i = 0; i < s.dims(); i++) {
-            sb.append(" dilation_").append(names[i]).append(": ").append(s.dilation()[i]);
+        for (int v = 0; v < 3; v++) {
+            if (as2d) {
+                sb.append(' ').append(labels[v]).append("height: ").append(heightFor1d[v]);
+            }
+            for (int i = 0; i < s.dims(); i++) {
+                sb.append(' ').append(labels[v]).append(names[as2d ? 1 : i]).append(": ").append(values[v][i]);
+            }
         }
         return sb.toString();
     }
@@ -115,6 +121,10 @@ public final class ConvGeometry {
      */
     public static ConvProblem forward(ConvSpec s, long[] inputShape, long[] outputSize) {
         int d = s.dims();
+        if (!s.transposed() && s.paddingMode() != PaddingMode.ZEROS) {
+            // torch.nn pads with F.pad before the convolution checks anything else
+            PadGeometry.check(s.paddingMode(), inputShape, modePadding(s, true), modePadding(s, false));
+        }
         boolean batched = inputShape.length == d + 2;
         if (!batched && inputShape.length != d + 1) {
             throw new IllegalArgumentException("Expected " + (d + 1) + "D (unbatched) or " + (d + 2)
@@ -144,22 +154,13 @@ public final class ConvGeometry {
             long[] effective = new long[d];
             boolean fits = true;
             for (int i = 0; i < d; i++) {
-                if (s.paddingType() == ConvSpec.PaddingType.SAME) {
-                    // 'same': d*(k-1) in all, the odd element on the right.
-                    int total = dil[i] * (k[i] - 1);
-                    padBefore[i] = total / 2;
-                    padAfter[i] = total - total / 2;
-                } else {
-                    padBefore[i] = s.padding()[i];
-                    padAfter[i] = s.padding()[i];
-                }
+                padBefore[i] = modePadding(s, true)[i];
+                padAfter[i] = modePadding(s, false)[i];
                 padded[i] = spatial[i] + padBefore[i] + padAfter[i];
                 effective[i] = (long) dil[i] * (k[i] - 1) + 1;
                 fits &= padded[i] >= effective[i];
             }
-            if (s.paddingMode() != PaddingMode.ZEROS) {
-                PadGeometry.check(s.paddingMode(), in, padBefore, padAfter);
-            }
+
             if (!fits) {
                 throw new IllegalArgumentException("Calculated padded input size per channel: (" + Tuples.times(padded)
                         + "). Kernel size: (" + Tuples.times(effective)
@@ -178,12 +179,29 @@ public final class ConvGeometry {
                         + outputPadding[i];
             }
             if (Arrays.stream(out).anyMatch(v -> v <= 0)) {
-                throw new IllegalArgumentException("Given input size per channel: (" + Tuples.times(spatial)
-                        + "). Calculated output size per channel: (" + Tuples.times(out) + "). Output size is too small");
+                // ATen runs 1d as 2d with a height of 1
+                String prefix = d == 1 ? "1 x " : "";
+                throw new IllegalArgumentException("Given input size per channel: (" + prefix + Tuples.times(spatial)
+                        + "). Calculated output size per channel: (" + prefix + Tuples.times(out)
+                        + "). Output size is too small");
             }
         }
         checkElementCount(ConvProblem.shape(batch, s.outChannels(), out, true));
         return new ConvProblem(s, batched, batch, spatial, out, padBefore, padAfter);
+    }
+
+    /** Padding before (or after) each dimension: 'same' splits d*(k-1) with the odd element after. */
+    static int[] modePadding(ConvSpec s, boolean before) {
+        int[] pad = new int[s.dims()];
+        for (int i = 0; i < s.dims(); i++) {
+            if (s.paddingType() == ConvSpec.PaddingType.SAME) {
+                int total = s.dilation()[i] * (s.kernelSize()[i] - 1);
+                pad[i] = before ? total / 2 : total - total / 2;
+            } else {
+                pad[i] = s.padding()[i];
+            }
+        }
+        return pad;
     }
 
     /** torch.nn's {@code _ConvTransposeNd._output_padding}: output_padding from a requested output_size. */

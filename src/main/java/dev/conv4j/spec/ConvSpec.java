@@ -200,7 +200,7 @@ public final class ConvSpec {
 
         /** {@code "same"} or {@code "valid"}, as PyTorch accepts them. */
         public Builder padding(String v) {
-            paddingType = ConvGeometry.parsePaddingString(v, transposed);
+            paddingType = ConvGeometry.parsePaddingString(v, transposed, dims);
             return this;
         }
 

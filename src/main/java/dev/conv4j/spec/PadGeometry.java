@@ -10,36 +10,38 @@ public final class PadGeometry {
     }
 
     /**
-     * Checks that {@code mode} can pad a batched input of shape {@code in} by the given amounts.
+     * Checks that {@code mode} can pad the input as {@code F.pad} would, with PyTorch's messages.
      *
-     * @param in the batched input shape {@code [N, C, spatial...]}
+     * @param input the input's shape as the caller gave it (batched or not)
+     * @param before padding before each of the last {@code before.length} dimensions
      */
-    public static void check(PaddingMode mode, long[] in, int[] before, int[] after) {
+    public static void check(PaddingMode mode, long[] input, int[] before, int[] after) {
         int d = before.length;
-        for (int i = 0; i < d; i++) {
-            long size = in[2 + i];
-            int dim = 2 + i;
-            switch (mode) {
-                case REFLECT:
-                    if (before[i] >= size || after[i] >= size) {
-                        throw new IllegalArgumentException("Argument #4: Padding size should be less than the "
-                                + "corresponding input dimension, but got: padding (" + before[i] + ", " + after[i]
-                                + ") at dimension " + dim + " of input " + Tuples.list(in));
-                    }
-                    break;
-                case CIRCULAR:
-                    if (before[i] > size || after[i] > size) {
-                        throw new IllegalArgumentException("Padding value causes wrapping around more than once.");
-                    }
-                    break;
-                case REPLICATE:
-                    if (size == 0 && (before[i] > 0 || after[i] > 0)) {
-                        throw new IllegalArgumentException("input tensor has an empty spatial dimension " + dim
-                                + " of input " + Tuples.list(in) + " and cannot be replicate-padded");
-                    }
-                    break;
-                default:
-                    break;
+        int rank = input.length;
+        if (mode == PaddingMode.CIRCULAR) {
+            // circular padding pads every dimension after the first two: it needs a batch dimension
+            if (2 * (rank - 2) != 2 * d) {
+                throw new IllegalArgumentException("Invalid padding size, expected " + 2 * (rank - 2) + " but got "
+                        + 2 * d);
+            }
+        } else if (rank != d + 1 && rank != d + 2) {
+            throw new IllegalArgumentException("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported "
+                    + "for now");
+        }
+        // ATen checks the last dimension first: width (#4), height (#6), depth (#8).
+        for (int j = 0; j < d; j++) {
+            int i = d - 1 - j;
+            int dim = rank - 1 - j;
+            long size = input[dim];
+            if (mode == PaddingMode.REFLECT && (before[i] >= size || after[i] >= size)) {
+                // reflection_pad2d prints the input's rank for the height, its sizes elsewhere
+                String of = d == 2 && j == 1 ? String.valueOf(rank) : Tuples.list(input);
+                throw new IllegalArgumentException("Argument #" + (4 + 2 * j) + ": Padding size should be less than the "
+                        + "corresponding input dimension, but got: padding (" + before[i] + ", " + after[i]
+                        + ") at dimension " + dim + " of input " + of);
+            }
+            if (mode == PaddingMode.CIRCULAR && (before[i] > size || after[i] > size)) {
+                throw new IllegalArgumentException("Padding value causes wrapping around more than once.");
             }
         }
     }

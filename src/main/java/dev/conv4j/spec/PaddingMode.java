@@ -22,7 +22,8 @@ public enum PaddingMode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("padding_mode must be one of ['zeros', 'reflect', 'replicate', "
-                + "'circular'], but got padding_mode='" + name + "'");
+        // PyTorch prints a Python set here; this is its order under PYTHONHASHSEED=0.
+        throw new IllegalArgumentException("padding_mode must be one of {'replicate', 'reflect', 'zeros', "
+                + "'circular'}, but got padding_mode='" + name + "'");
     }
 }

@@ -15,44 +15,60 @@ public final class PoolGeometry {
         return base + dims + "d";
     }
 
-    /** Checks that depend on the arguments alone. */
+    /**
+     * True when PyTorch runs this pool through its dedicated 1d max-pool path (no indices), whose
+     * messages differ and which accepts an empty output.
+     */
+    static boolean isPlainMaxPool1d(PoolSpec s) {
+        return s.kind() == PoolKind.MAX && s.dims() == 1 && !s.returnIndices();
+    }
+
+    /** Checks that depend on the arguments alone, in ATen's order, with ATen's messages. */
     static void checkSpec(PoolSpec s) {
         int[] k = s.kernelSize();
         int[] st = s.stride();
         int[] pad = s.padding();
         int[] dil = s.dilation();
-        if (s.kind() == PoolKind.AVG && s.divisorOverride() != null && s.divisorOverride() == 0) {
-            throw new IllegalArgumentException("divisor must be not zero");
+        if (isPlainMaxPool1d(s)) {
+            check(k[0] > 0, "max_pool1d() kernel_size must be greater than zero, but got " + k[0]);
+            check(st[0] > 0, "max_pool1d() stride must be greater than zero, but got " + st[0]);
+            check(pad[0] >= 0, "max_pool1d() padding must be non-negative, but got " + pad[0]);
+            check(pad[0] <= k[0] / 2, "max_pool1d() padding should be at most half of kernel size, but got padding="
+                    + pad[0] + " and kernel_size=" + k[0]);
+            check(dil[0] > 0, "max_pool1d() dilation must be greater than zero, but got " + dil[0]);
+            return;
+        }
+        if (s.kind() == PoolKind.AVG && s.divisorOverride() != null) {
+            check(s.divisorOverride() != 0, "divisor must be not zero");
         }
         for (int i = 0; i < s.dims(); i++) {
-            if (st[i] == 0) {
-                throw new IllegalArgumentException("stride should not be zero");
-            }
+            check(st[i] != 0, "stride should not be zero");
+            check(pad[i] >= 0, "pad must be non-negative, but got pad: " + pad[i]);
+            check(pad[i] <= k[i] / 2, "pad should be at most half of kernel size, but got pad=" + pad[i]
+                    + " and kernel_size=" + k[i]);
         }
-        for (int i = 0; i < s.dims(); i++) {
-            if (pad[i] < 0) {
-                throw new IllegalArgumentException("pad must be non-negative, but got pad: " + pad[i]);
-            }
-            if (pad[i] > k[i] / 2) {
-                throw new IllegalArgumentException("pad should be at most half of kernel size, but got pad=" + pad[i]
-                        + " and kernel_size=" + k[i]);
-            }
+        check(Arrays.stream(k).allMatch(v -> v > 0), "kernel size should be greater than zero, but got "
+                + named("k", as2d(k, 1)));
+        check(Arrays.stream(st).allMatch(v -> v > 0), "stride should be greater than zero, but got "
+                + named("d", as2d(st, 1)));
+        check(Arrays.stream(dil).allMatch(v -> v > 0), "dilation should be greater than zero, but got "
+                + named("dilation", as2d(dil, 1)));
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
         }
-        if (Arrays.stream(k).anyMatch(v -> v <= 0)) {
-            throw new IllegalArgumentException("kernel size should be greater than zero, but got " + named("k", k));
-        }
-        if (Arrays.stream(st).anyMatch(v -> v <= 0)) {
-            throw new IllegalArgumentException("stride should be greater than zero, but got " + named("d", st));
-        }
-        if (Arrays.stream(dil).anyMatch(v -> v <= 0)) {
-            throw new IllegalArgumentException("dilation should be greater than zero, but got " + named("dilation", dil));
-        }
+    }
+
+    /** ATen runs 1d pooling as 2d with a height of one: prepends that height's value. */
+    private static int[] as2d(int[] v, int height) {
+        return v.length == 1 ? new int[] {height, v[0]} : v;
     }
 
     /** ATen's {@code kH: 3 kW: 3} style (T, H, W suffixes). */
     private static String named(String prefix, int[] v) {
-        String[] suffix = v.length == 3 ? new String[] {"T", "H", "W"} : v.length == 2 ? new String[] {"H", "W"}
-                : new String[] {"W"};
+        String[] suffix = v.length == 3 ? new String[] {"T", "H", "W"} : new String[] {"H", "W"};
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < v.length; i++) {
             sb.append(i == 0 ? "" : " ").append(prefix).append(suffix[i]).append(": ").append(v[i]);
@@ -76,29 +92,45 @@ public final class PoolGeometry {
     /** Resolves one forward call of a max/avg/LP pool on an input of the given shape. */
     public static PoolProblem forward(PoolSpec s, long[] inputShape) {
         int d = s.dims();
-        boolean batched = inputShape.length == d + 2;
-        if (!batched && inputShape.length != d + 1) {
+        int rank = inputShape.length;
+        boolean batched = rank == d + 2;
+        if (!batched && rank != d + 1) {
             throw new IllegalArgumentException(rankMessage(s, inputShape));
+        }
+        for (int i = batched ? 1 : 0; i < rank; i++) {
+            if (inputShape[i] == 0) {
+                throw new IllegalArgumentException("Expected " + (d + 1) + "D or " + (d + 2) + "D (batch mode) tensor "
+                        + "with optional 0 dim batch size for input, but got:" + Tuples.list(inputShape));
+            }
         }
         long[] in = batched ? inputShape.clone() : ConvGeometry.prepend(1, inputShape);
         long[] spatial = Arrays.copyOfRange(in, 2, in.length);
-        for (int i = 1; i < inputShape.length; i++) {
-            if (inputShape[i] == 0 || (!batched && inputShape[0] == 0)) {
-                throw new IllegalArgumentException(rankMessage(s, inputShape));
-            }
-        }
         int[] k = s.kernelSize();
         int[] pad = s.padding();
         int[] st = s.stride();
         int[] dil = s.dilation();
+        if (s.kind() == PoolKind.AVG && d == 3) {
+            // avg_pool3d compares the unpadded input with the kernel
+            if (spatial[0] < k[0] || spatial[1] < k[1] || spatial[2] < k[2]) {
+                throw new IllegalArgumentException("input image (T: " + spatial[0] + " H: " + spatial[1] + " W: "
+                        + spatial[2] + ") smaller than kernel size (kT: " + k[0] + " kH: " + k[1] + " kW: " + k[2] + ")");
+            }
+        }
         long[] out = new long[d];
         for (int i = 0; i < d; i++) {
             out[i] = outputSize(spatial[i], k[i], pad[i], st[i], dil[i], s.ceilMode());
         }
-        if (Arrays.stream(out).anyMatch(v -> v < 1)) {
-            long planes = in[1];
-            throw new IllegalArgumentException("Given input size: (" + planes + "x" + join(spatial)
-                    + "). Calculated output size: (" + planes + "x" + join(out) + "). Output size is too small");
+        if (isPlainMaxPool1d(s)) {
+            // this path accepts an empty output
+            check(out[0] >= 0, "max_pool1d() Invalid computed output size: " + out[0]);
+        } else if (Arrays.stream(out).anyMatch(v -> v < 1)) {
+            // ATen runs 1d as 2d with a height of one
+            String height = d == 1 ? "1x" : "";
+            throw new IllegalArgumentException("Given input size: (" + in[1] + "x" + height + join(spatial)
+                    + "). Calculated output size: (" + in[1] + "x" + height + join(out) + "). Output size is too small");
+        }
+        if (s.kind() == PoolKind.LP && s.normType() == 0) {
+            throw new IllegalArgumentException("float division by zero"); // 1 / norm_type in Python
         }
         ConvGeometry.checkElementCount(ConvProblem.shape(in[0], in[1], out, true));
         return new PoolProblem(s, batched, in[0], in[1], spatial, out);
@@ -106,8 +138,20 @@ public final class PoolGeometry {
 
     private static String rankMessage(PoolSpec s, long[] shape) {
         int d = s.dims();
-        return "Expected " + (d + 1) + "D or " + (d + 2) + "D (batch mode) tensor with optional 0 dim batch size for input, but got:"
-                + Tuples.list(shape);
+        if (isPlainMaxPool1d(s)) {
+            return "max_pool1d() Expected 2D or 3D input tensor, but got " + Tuples.list(shape);
+        }
+        if (d == 1) {
+            String fn = s.kind() == PoolKind.MAX ? "max_pool1d" : "avg_pool1d";
+            return dimRangeMessage(fn, shape.length);
+        }
+        return "non-empty " + (d + 1) + "D or " + (d + 2) + "D (batch mode) tensor expected for input";
+    }
+
+    /** ATen's {@code checkDimRange} message for functions taking 2 or 3 dimensions. */
+    static String dimRangeMessage(String function, int rank) {
+        return "Expected 2 to 3 dimensions, but got " + rank + "-dimensional tensor for argument #1 'self' "
+                + "(while checking arguments for " + function + ")";
     }
 
     private static String join(long[] v) {

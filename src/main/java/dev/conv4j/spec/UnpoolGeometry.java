@@ -66,6 +66,10 @@ public final class UnpoolGeometry {
         for (int i = 0; i < out.length; i++) {
             sb.append(i == 0 ? "" : "x").append(out[i]);
         }
+        if (out.length == 1) {
+            sb.append("x1"); // max_unpool1d runs as 2d on an [L, 1] plane
+        }
+        // PyTorch's message has no closing parenthesis.
         return sb.toString();
     }
 }

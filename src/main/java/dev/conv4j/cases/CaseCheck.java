@@ -1,0 +1,56 @@
+package dev.conv4j.cases;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backend;
+
+/** Runs one case and compares it with its expected outputs or refusal. */
+public final class CaseCheck {
+    private CaseCheck() {
+    }
+
+    /** Null when the case passes, else a one-paragraph report of what differs. */
+    public static String check(Case c, Backend backend) throws CaseFormatException {
+        String expectedMessage = c.expectedMessage();
+        CaseRunner.Result result;
+        try {
+            result = CaseRunner.run(c, backend);
+        } catch (IllegalArgumentException e) {
+            if (expectedMessage == null) {
+                return c.name() + ": refused with \"" + e.getMessage() + "\", but PyTorch accepts the call";
+            }
+            return expectedMessage.equals(e.getMessage()) ? null
+                    : c.name() + ": refused with\n    \"" + e.getMessage() + "\"\n  but PyTorch says\n    \""
+                            + expectedMessage + "\"";
+        }
+        try (result) {
+            if (expectedMessage != null) {
+                return c.name() + ": accepted, but PyTorch refuses with \"" + c.expectError() + "\"";
+            }
+            if (!c.outputs().containsKey("output")) {
+                throw new CaseFormatException(c.name() + ": neither 'outputs.output' nor 'expect_error'");
+            }
+            boolean exact = Tolerance.exact(c.op());
+            String report = compareFile(c, "output", result.output(), exact);
+            if (report == null && c.outputs().containsKey("indices")) {
+                if (result.indices() == null) {
+                    return c.name() + ": PyTorch returns indices, but the call returned none";
+                }
+                report = compareFile(c, "indices", result.indices(), true);
+            }
+            return report;
+        }
+    }
+
+    private static String compareFile(Case c, String what, Tensor got, boolean exact) throws CaseFormatException {
+        Path p = c.outputs().get(what);
+        try (Tensor expected = Tensor.readNpy(p)) {
+            return Tolerance.compare(c.name(), what, got, expected, exact);
+        } catch (IOException e) {
+            throw new CaseFormatException(c.name() + ": " + (e instanceof java.nio.file.NoSuchFileException
+                    ? p.getFileName() + ": no such file" : e.getMessage()), e);
+        }
+    }
+}

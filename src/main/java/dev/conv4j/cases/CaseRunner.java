@@ -1,0 +1,282 @@
+package dev.conv4j.cases;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backend;
+import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.nn.Outputs;
+import dev.conv4j.nn.PoolResult;
+import dev.conv4j.spec.AdaptivePoolGeometry;
+import dev.conv4j.spec.AdaptivePoolProblem;
+import dev.conv4j.spec.AdaptivePoolSpec;
+import dev.conv4j.spec.ConvGeometry;
+import dev.conv4j.spec.ConvProblem;
+import dev.conv4j.spec.ConvSpec;
+import dev.conv4j.spec.PoolGeometry;
+import dev.conv4j.spec.PoolKind;
+import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.PoolSpec;
+import dev.conv4j.spec.UnpoolGeometry;
+import dev.conv4j.spec.UnpoolProblem;
+import dev.conv4j.spec.UnpoolSpec;
+
+/**
+ * Runs a {@link Case} on a backend, through the same specs, geometry and backend calls as the
+ * modules. PyTorch's refusals come out as {@link IllegalArgumentException}; files that are not a
+ * valid case as {@link CaseFormatException}.
+ */
+public final class CaseRunner {
+    private static final Pattern OP = Pattern.compile(
+            "(Conv|ConvTranspose|MaxPool|AvgPool|AdaptiveAvgPool|AdaptiveMaxPool|LPPool|MaxUnpool)([123])d");
+    private static final Set<String> CONV_ARGS = Set.of("in_channels", "out_channels", "kernel_size", "stride",
+            "padding", "dilation", "groups", "bias", "padding_mode");
+    private static final Set<String> CONV_T_ARGS = Set.of("in_channels", "out_channels", "kernel_size", "stride",
+            "padding", "output_padding", "groups", "bias", "dilation", "padding_mode");
+    private static final Set<String> MAX_ARGS = Set.of("kernel_size", "stride", "padding", "dilation",
+            "return_indices", "ceil_mode");
+    private static final Set<String> AVG1_ARGS = Set.of("kernel_size", "stride", "padding", "ceil_mode",
+            "count_include_pad");
+    private static final Set<String> AVG_ARGS = Set.of("kernel_size", "stride", "padding", "ceil_mode",
+            "count_include_pad", "divisor_override");
+    private static final Set<String> LP_ARGS = Set.of("norm_type", "kernel_size", "stride", "ceil_mode");
+    private static final Set<String> UNPOOL_ARGS = Set.of("kernel_size", "stride", "padding");
+    private static final Set<String> OUTPUT_SIZE = Set.of("output_size");
+    private static final Set<String> ADAPTIVE_MAX_ARGS = Set.of("output_size", "return_indices");
+
+    private CaseRunner() {
+    }
+
+    /** Output, and indices where the op returns them. Closing closes both. */
+    public static final class Result implements AutoCloseable {
+        private final Tensor output;
+        private final Tensor indices;
+
+        Result(Tensor output, Tensor indices) {
+            this.output = output;
+            this.indices = indices;
+        }
+
+        public Tensor output() {
+            return output;
+        }
+
+        /** Null unless the op returns indices. */
+        public Tensor indices() {
+            return indices;
+        }
+
+        @Override
+        public void close() {
+            output.close();
+            if (indices != null) {
+                indices.close();
+            }
+        }
+    }
+
+    /**
+     * Runs the case.
+     *
+     * @throws IllegalArgumentException when the call is refused (PyTorch's message)
+     * @throws CaseFormatException when the case itself is invalid
+     */
+    public static Result run(Case c, Backend backend) throws CaseFormatException {
+        Matcher m = OP.matcher(c.op());
+        if (!m.matches() || (m.group(1).equals("LPPool") && m.group(2).equals("3"))) {
+            throw new CaseFormatException(c.name() + ": unknown op '" + c.op() + "'");
+        }
+        String family = m.group(1);
+        int dims = Integer.parseInt(m.group(2));
+        Args a = c.args();
+        Args fwd = c.forward();
+        try (Inputs in = new Inputs(c)) {
+            switch (family) {
+                case "Conv":
+                case "ConvTranspose":
+                    return conv(c, dims, family.equals("ConvTranspose"), a, fwd, in, backend);
+                case "MaxPool":
+                case "AvgPool":
+                case "LPPool":
+                    return pool(c, dims, family, a, fwd, in, backend);
+                case "AdaptiveAvgPool":
+                case "AdaptiveMaxPool":
+                    return adaptive(c, dims, family.equals("AdaptiveMaxPool"), a, fwd, in, backend);
+                default:
+                    return unpool(c, dims, a, fwd, in, backend);
+            }
+        }
+    }
+
+    private static Result conv(Case c, int dims, boolean transposed, Args a, Args fwd, Inputs in, Backend backend)
+            throws CaseFormatException {
+        a.allowOnly(transposed ? CONV_T_ARGS : CONV_ARGS, c.op());
+        fwd.allowOnly(transposed ? OUTPUT_SIZE : Set.of(), c.op());
+        int[] kernel = require(a.ints("kernel_size"), "kernel_size", c);
+        ConvSpec.Builder b = ConvSpec.builder(dims, transposed, a.integer("in_channels", -1),
+                a.integer("out_channels", -1), kernel);
+        if (!a.has("in_channels") || !a.has("out_channels")) {
+            throw new CaseFormatException(c.name() + ": " + c.op() + " needs in_channels and out_channels");
+        }
+        if (a.has("stride")) {
+            b.stride(a.ints("stride"));
+        }
+        if (a.isString("padding")) {
+            b.padding(a.string("padding"));
+        } else if (a.has("padding")) {
+            b.padding(a.ints("padding"));
+        }
+        if (a.has("output_padding")) {
+            b.outputPadding(a.ints("output_padding"));
+        }
+        if (a.has("dilation")) {
+            b.dilation(a.ints("dilation"));
+        }
+        b.groups(a.integer("groups", 1)).bias(a.bool("bias", true));
+        if (a.has("padding_mode")) {
+            b.paddingMode(a.string("padding_mode"));
+        }
+        ConvSpec spec = b.build();
+        Tensor input = in.get("input");
+        Tensor weight = in.get("weight");
+        Tensor bias = spec.bias() ? in.get("bias") : null;
+        checkShape(weight, spec.weightShape(), "weight", c);
+        if (bias != null) {
+            checkShape(bias, new long[] {spec.outChannels()}, "bias", c);
+        }
+        ConvProblem p = ConvGeometry.forward(spec, input.shape(), fwd.longs("output_size"));
+        try (ConvKernel kernelImpl = backend.prepareConv(spec, weight, bias)) {
+            return new Result(Outputs.compute(p.outputShape(), o -> kernelImpl.forward(p, input, o)), null);
+        }
+    }
+
+    private static Result pool(Case c, int dims, String family, Args a, Args fwd, Inputs in, Backend backend)
+            throws CaseFormatException {
+        fwd.allowOnly(Set.of(), c.op());
+        int[] kernel = require(a.ints("kernel_size"), "kernel_size", c);
+        PoolSpec.Builder b;
+        if (family.equals("MaxPool")) {
+            a.allowOnly(MAX_ARGS, c.op());
+            b = PoolSpec.max(dims, kernel).dilation(orDefault(a.ints("dilation"), 1))
+                    .returnIndices(a.bool("return_indices", false));
+        } else if (family.equals("AvgPool")) {
+            a.allowOnly(dims == 1 ? AVG1_ARGS : AVG_ARGS, c.op());
+            b = PoolSpec.avg(dims, kernel).countIncludePad(a.bool("count_include_pad", true));
+            if (a.has("divisor_override")) {
+                b.divisorOverride(a.integer("divisor_override", 0));
+            }
+        } else {
+            a.allowOnly(LP_ARGS, c.op());
+            if (!a.has("norm_type")) {
+                throw new CaseFormatException(c.name() + ": " + c.op() + " needs norm_type");
+            }
+            b = PoolSpec.lp(dims, a.number("norm_type", 2), kernel);
+        }
+        b.stride(a.ints("stride")).ceilMode(a.bool("ceil_mode", false));
+        if (!family.equals("LPPool")) {
+            b.padding(orDefault(a.ints("padding"), 0));
+        }
+        PoolSpec spec = b.build();
+        PoolProblem p = PoolGeometry.forward(spec, in.get("input").shape());
+        Tensor input = in.get("input");
+        if (spec.returnIndices()) {
+            PoolResult r = Outputs.computeWithIndices(p.outputShape(), (o, i) -> backend.pool(p, input, o, i));
+            return new Result(r.output(), r.indices());
+        }
+        return new Result(Outputs.compute(p.outputShape(), o -> backend.pool(p, input, o, null)), null);
+    }
+
+    private static Result adaptive(Case c, int dims, boolean max, Args a, Args fwd, Inputs in, Backend backend)
+            throws CaseFormatException {
+        a.allowOnly(max ? ADAPTIVE_MAX_ARGS : OUTPUT_SIZE, c.op());
+        fwd.allowOnly(Set.of(), c.op());
+        Long[] size = a.optionalLongs("output_size");
+        if (size == null) {
+            throw new CaseFormatException(c.name() + ": " + c.op() + " needs output_size");
+        }
+        boolean returnIndices = max && a.bool("return_indices", false);
+        AdaptivePoolSpec spec = AdaptivePoolSpec.of(max ? PoolKind.MAX : PoolKind.AVG, dims, returnIndices, size);
+        Tensor input = in.get("input");
+        AdaptivePoolProblem p = AdaptivePoolGeometry.forward(spec, input.shape());
+        if (returnIndices) {
+            PoolResult r = Outputs.computeWithIndices(p.outputShape(), (o, i) -> backend.adaptivePool(p, input, o, i));
+            return new Result(r.output(), r.indices());
+        }
+        return new Result(Outputs.compute(p.outputShape(), o -> backend.adaptivePool(p, input, o, null)), null);
+    }
+
+    private static Result unpool(Case c, int dims, Args a, Args fwd, Inputs in, Backend backend)
+            throws CaseFormatException {
+        a.allowOnly(UNPOOL_ARGS, c.op());
+        fwd.allowOnly(OUTPUT_SIZE, c.op());
+        int[] kernel = require(a.ints("kernel_size"), "kernel_size", c);
+        UnpoolSpec spec = UnpoolSpec.of(dims, kernel, a.ints("stride"), orDefault(a.ints("padding"), 0));
+        Tensor input = in.get("input");
+        Tensor indices = in.get("indices");
+        if (indices.dtype() != dev.conv4j.DType.INT64) {
+            throw new IllegalArgumentException("elements in indices should be type int64 but got: " + indices.dtype());
+        }
+        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), fwd.longs("output_size"));
+        return new Result(Outputs.compute(p.outputShape(), o -> backend.maxUnpool(p, input, indices, o)), null);
+    }
+
+    private static int[] require(int[] v, String key, Case c) throws CaseFormatException {
+        if (v == null) {
+            throw new CaseFormatException(c.name() + ": " + c.op() + " needs " + key);
+        }
+        return v;
+    }
+
+    private static int[] orDefault(int[] v, int def) {
+        return v == null ? new int[] {def} : v;
+    }
+
+    private static void checkShape(Tensor t, long[] shape, String what, Case c) throws CaseFormatException {
+        if (!java.util.Arrays.equals(t.shape(), shape)) {
+            throw new CaseFormatException(c.name() + ": " + what + " has shape " + java.util.Arrays.toString(t.shape())
+                    + ", expected " + java.util.Arrays.toString(shape));
+        }
+    }
+
+    /** The case's input tensors, loaded on first use and closed together. */
+    private static final class Inputs implements AutoCloseable {
+        private final Case c;
+        private final java.util.Map<String, Tensor> loaded = new java.util.HashMap<>();
+
+        Inputs(Case c) {
+            this.c = c;
+        }
+
+        Tensor get(String name) throws CaseFormatException {
+            Tensor t = loaded.get(name);
+            if (t != null) {
+                return t;
+            }
+            Path p = c.inputs().get(name);
+            if (p == null) {
+                throw new CaseFormatException(c.name() + ": 'inputs' must name '" + name + "' for " + c.op());
+            }
+            try {
+                t = Tensor.readNpy(p);
+            } catch (IOException e) {
+                throw new CaseFormatException(c.name() + ": " + (e instanceof java.nio.file.NoSuchFileException
+                        ? p.getFileName() + ": no such file" : e.getMessage()), e);
+            }
+            if (!name.equals("indices") && t.dtype() != dev.conv4j.DType.FLOAT32) {
+                t.close();
+                throw new CaseFormatException(c.name() + ": " + name + " must be float32 ('<f4')");
+            }
+            loaded.put(name, t);
+            return t;
+        }
+
+        @Override
+        public void close() {
+            loaded.values().forEach(Tensor::close);
+        }
+    }
+}

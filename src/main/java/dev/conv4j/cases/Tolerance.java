@@ -1,0 +1,102 @@
+package dev.conv4j.cases;
+
+import dev.conv4j.DType;
+import dev.conv4j.Tensor;
+import dev.conv4j.spec.Tuples;
+
+/**
+ * How a result is compared with PyTorch's, in one table:
+ * <ul>
+ * <li>max pooling (plain and adaptive), max unpooling and every index: exactly equal, because
+ * they select or move input values and never round;</li>
+ * <li>everything else (convolutions, average and LP pooling): {@code |got - expected| <= 1e-4 *
+ * (1 + |expected|)}, because summation order differs between implementations.</li>
+ * </ul>
+ * NaN must meet NaN and infinities the same infinity; shapes must be equal.
+ */
+public final class Tolerance {
+    /** Relative and absolute tolerance of the rounding ops. */
+    public static final double RTOL = 1e-4;
+
+    private Tolerance() {
+    }
+
+    /** True for ops whose values must equal PyTorch's bit for bit. */
+    public static boolean exact(String op) {
+        return op.startsWith("MaxPool") || op.startsWith("AdaptiveMaxPool") || op.startsWith("MaxUnpool");
+    }
+
+    /**
+     * Compares {@code got} with {@code expected}; returns null when they match, else a report
+     * with the mismatch count, the worst element, its index and the case name.
+     */
+    public static String compare(String caseName, String what, Tensor got, Tensor expected, boolean exact) {
+        if (got.dtype() != expected.dtype()) {
+            return caseName + ": " + what + " has dtype " + got.dtype() + ", expected " + expected.dtype();
+        }
+        if (!java.util.Arrays.equals(got.shape(), expected.shape())) {
+            return caseName + ": " + what + " has shape " + Tuples.list(got.shape()) + ", expected "
+                    + Tuples.list(expected.shape());
+        }
+        if (got.dtype() == DType.INT64) {
+            long[] g = got.toLongArray();
+            long[] e = expected.toLongArray();
+            int bad = 0;
+            int first = -1;
+            for (int i = 0; i < g.length; i++) {
+                if (g[i] != e[i]) {
+                    bad++;
+                    first = first < 0 ? i : first;
+                }
+            }
+            return bad == 0 ? null : caseName + ": " + what + ": " + bad + " of " + g.length
+                    + " indices differ; first at flat index " + first + ": got " + g[first] + ", expected " + e[first];
+        }
+        float[] g = got.toFloatArray();
+        float[] e = expected.toFloatArray();
+        int bad = 0;
+        int worst = -1;
+        double worstExcess = -1;
+        for (int i = 0; i < g.length; i++) {
+            double excess = excess(g[i], e[i], exact);
+            if (excess > 0) {
+                bad++;
+                if (excess > worstExcess) {
+                    worstExcess = excess;
+                    worst = i;
+                }
+            }
+        }
+        if (bad == 0) {
+            return null;
+        }
+        return caseName + ": " + what + ": " + bad + " of " + g.length + " elements differ"
+                + (exact ? " (exact comparison)" : " (tolerance " + RTOL + " * (1 + |expected|))")
+                + "; worst at flat index " + worst + " " + Tuples.list(unravel(worst, got.shape())) + ": got " + g[worst]
+                + ", expected " + e[worst] + ", |diff| " + Math.abs((double) g[worst] - e[worst]);
+    }
+
+    /** How far outside the tolerance one element is (0 or less: within; infinite for NaN/inf mismatches). */
+    static double excess(float got, float expected, boolean exact) {
+        if (Float.isNaN(expected) || Float.isNaN(got)) {
+            return Float.isNaN(expected) && Float.isNaN(got) ? 0 : Double.POSITIVE_INFINITY;
+        }
+        if (Float.isInfinite(expected) || Float.isInfinite(got)) {
+            return got == expected ? 0 : Double.POSITIVE_INFINITY;
+        }
+        double diff = Math.abs((double) got - expected);
+        if (exact) {
+            return Float.floatToIntBits(got) == Float.floatToIntBits(expected) || got == expected ? 0 : diff + 1e-30;
+        }
+        return diff - RTOL * (1 + Math.abs(expected));
+    }
+
+    private static long[] unravel(long flat, long[] shape) {
+        long[] idx = new long[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            idx[i] = shape[i] == 0 ? 0 : flat % shape[i];
+            flat = shape[i] == 0 ? 0 : flat / shape[i];
+        }
+        return idx;
+    }
+}

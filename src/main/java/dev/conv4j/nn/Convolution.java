@@ -1,0 +1,238 @@
+package dev.conv4j.nn;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backend;
+import dev.conv4j.backend.Backends;
+import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.spec.ConvGeometry;
+import dev.conv4j.spec.ConvProblem;
+import dev.conv4j.spec.ConvSpec;
+import dev.conv4j.spec.PaddingMode;
+import dev.conv4j.spec.Tuples;
+
+/**
+ * A convolution or transposed convolution layer: the common implementation of {@link Conv1d},
+ * {@link Conv2d}, {@link Conv3d}, {@link ConvTranspose1d}, {@link ConvTranspose2d} and
+ * {@link ConvTranspose3d}. Weights use PyTorch's layouts; the backend prepares them once.
+ */
+public class Convolution implements Module {
+    private final ConvSpec spec;
+    private final Tensor weight;
+    private final Tensor bias;
+    private final Backend backend;
+    private final ConvKernel kernel;
+    private final ModuleState state;
+
+    Convolution(Builder<?> b) {
+        this.spec = b.spec.build();
+        this.backend = b.backend != null ? b.backend : Backends.getDefault();
+        this.state = new ModuleState(spec.opName());
+        long[] wShape = spec.weightShape();
+        Tensor w = null;
+        Tensor bs = null;
+        try {
+            w = b.weight != null ? copyChecked(b.weight, wShape, "weight") : initUniform(wShape, fanIn(spec), b.seed);
+            if (spec.bias()) {
+                long[] bShape = {spec.outChannels()};
+                bs = b.bias != null ? copyChecked(b.bias, bShape, "bias") : initUniform(bShape, fanIn(spec), b.seed + 1);
+            } else if (b.bias != null) {
+                throw new IllegalArgumentException("a bias tensor was given, but bias=False");
+            }
+            this.kernel = backend.prepareConv(spec, w, bs);
+        } catch (RuntimeException e) {
+            if (w != null) {
+                w.close();
+            }
+            if (bs != null) {
+                bs.close();
+            }
+            throw e;
+        }
+        this.weight = w;
+        this.bias = bs;
+    }
+
+    /** PyTorch's fan-in for the default initialisation: weight.size(1) times the kernel volume. */
+    private static long fanIn(ConvSpec s) {
+        return s.weightShape()[1] * Arrays.stream(s.kernelSize()).asLongStream().reduce(1, (a, c) -> a * c);
+    }
+
+    /** PyTorch's default init: uniform in [-1/sqrt(fan_in), 1/sqrt(fan_in)] (kaiming_uniform with a=sqrt(5)). */
+    private static Tensor initUniform(long[] shape, long fanIn, long seed) {
+        Tensor t = Tensor.zeros(shape);
+        if (fanIn > 0) {
+            double bound = 1 / Math.sqrt(fanIn);
+            SplittableRandom r = new SplittableRandom(seed);
+            java.nio.FloatBuffer buf = t.floatBuffer();
+            for (int i = 0; i < buf.capacity(); i++) {
+                buf.put(i, (float) ((r.nextDouble() * 2 - 1) * bound));
+            }
+        }
+        return t;
+    }
+
+    private static Tensor copyChecked(Tensor t, long[] shape, String what) {
+        ModuleState.checkFloatInput(t, what);
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(what + " must have shape " + Tuples.list(shape) + ", but got "
+                    + Tuples.list(t.shape()));
+        }
+        return t.copy();
+    }
+
+    public ConvSpec spec() {
+        return spec;
+    }
+
+    /** The module's weight ({@code [out, in/groups, k...]}, or {@code [in, out/groups, k...]} transposed). Owned by the module. */
+    public Tensor weight() {
+        state.checkOpen();
+        return weight;
+    }
+
+    /** The module's bias, or null when built with {@code bias(false)}. Owned by the module. */
+    public Tensor bias() {
+        state.checkOpen();
+        return bias;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The prepared kernel (for tests and diagnostics). */
+    public ConvKernel kernel() {
+        state.checkOpen();
+        return kernel;
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        return forward(input, (long[]) null);
+    }
+
+    /**
+     * Forward with a transposed convolution's {@code output_size}: the spatial sizes, optionally
+     * preceded by batch and channel sizes, as PyTorch accepts it. Null means the default size.
+     */
+    public Tensor forward(Tensor input, long... outputSize) {
+        state.checkOpen();
+        ModuleState.checkFloatInput(input, "input");
+        ConvProblem p = ConvGeometry.forward(spec, input.shape(), outputSize);
+        return Outputs.compute(p.outputShape(), out -> kernel.forward(p, input, out));
+    }
+
+    @Override
+    public void close() {
+        if (state.markClosed()) {
+            kernel.close();
+            weight.close();
+            if (bias != null) {
+                bias.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return spec.toString();
+    }
+
+    /**
+     * Builder of a convolution module; method names are PyTorch's argument names in camelCase.
+     * Weights default to PyTorch's initialisation distribution, from a seeded generator.
+     */
+    public static final class Builder<M extends Convolution> {
+        private final ConvSpec.Builder spec;
+        private final java.util.function.Function<Builder<M>, M> factory;
+        private Tensor weight;
+        private Tensor bias;
+        private Backend backend;
+        private long seed = 0;
+
+        Builder(int dims, boolean transposed, int in, int out, int[] kernelSize,
+                java.util.function.Function<Builder<M>, M> factory) {
+            this.spec = ConvSpec.builder(dims, transposed, in, out, kernelSize);
+            this.factory = factory;
+        }
+
+        public Builder<M> stride(int... v) {
+            spec.stride(v);
+            return this;
+        }
+
+        public Builder<M> padding(int... v) {
+            spec.padding(v);
+            return this;
+        }
+
+        /** {@code "same"} or {@code "valid"}. */
+        public Builder<M> padding(String v) {
+            spec.padding(v);
+            return this;
+        }
+
+        public Builder<M> outputPadding(int... v) {
+            spec.outputPadding(v);
+            return this;
+        }
+
+        public Builder<M> dilation(int... v) {
+            spec.dilation(v);
+            return this;
+        }
+
+        public Builder<M> groups(int v) {
+            spec.groups(v);
+            return this;
+        }
+
+        public Builder<M> bias(boolean v) {
+            spec.bias(v);
+            return this;
+        }
+
+        public Builder<M> paddingMode(PaddingMode v) {
+            spec.paddingMode(v);
+            return this;
+        }
+
+        /** {@code "zeros"}, {@code "reflect"}, {@code "replicate"} or {@code "circular"}. */
+        public Builder<M> paddingMode(String v) {
+            spec.paddingMode(v);
+            return this;
+        }
+
+        /** The weight in PyTorch's layout; copied into the module. */
+        public Builder<M> weight(Tensor v) {
+            weight = v;
+            return this;
+        }
+
+        /** The bias ({@code [out_channels]}); copied into the module. */
+        public Builder<M> bias(Tensor v) {
+            bias = v;
+            return this;
+        }
+
+        /** The backend to run on (default: {@link Backends#getDefault()}). */
+        public Builder<M> backend(Backend v) {
+            backend = v;
+            return this;
+        }
+
+        /** Seed of the default weight initialisation. */
+        public Builder<M> seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** Validates all arguments and builds the module. */
+        public M build() {
+            return factory.apply(this);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.conv4j.nn;
+
+import dev.conv4j.DType;
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backend;
+import dev.conv4j.backend.Backends;
+import dev.conv4j.spec.UnpoolGeometry;
+import dev.conv4j.spec.UnpoolProblem;
+import dev.conv4j.spec.UnpoolSpec;
+
+/**
+ * Max unpooling, the partial inverse of max pooling: the implementation of MaxUnpool1d/2d/3d.
+ * Takes the pooled values and the indices a max pooling returned.
+ */
+public class MaxUnpooling implements AutoCloseable {
+    private final UnpoolSpec spec;
+    private final Backend backend;
+    private final ModuleState state;
+
+    MaxUnpooling(UnpoolSpec spec, Backend backend) {
+        this.spec = spec;
+        this.backend = backend != null ? backend : Backends.getDefault();
+        this.state = new ModuleState(spec.opName());
+    }
+
+    public UnpoolSpec spec() {
+        return spec;
+    }
+
+    /** Unpools to the default output size {@code (in - 1) * stride + kernel - 2 * padding}. */
+    public Tensor forward(Tensor input, Tensor indices) {
+        return forward(input, indices, (long[]) null);
+    }
+
+    /**
+     * Unpools to {@code outputSize} (spatial sizes, optionally preceded by batch and channels);
+     * null for the default size.
+     */
+    public Tensor forward(Tensor input, Tensor indices, long... outputSize) {
+        state.checkOpen();
+        ModuleState.checkFloatInput(input, "input");
+        if (indices == null || indices.dtype() != DType.INT64) {
+            throw new IllegalArgumentException("elements in indices should be type int64 but got: "
+                    + (indices == null ? "null" : indices.dtype()));
+        }
+        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), outputSize);
+        return Outputs.compute(p.outputShape(), out -> backend.maxUnpool(p, input, indices, out));
+    }
+
+    @Override
+    public void close() {
+        state.markClosed();
+    }
+
+    @Override
+    public String toString() {
+        return spec.toString();
+    }
+}

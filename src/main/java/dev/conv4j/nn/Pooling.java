@@ -1,0 +1,119 @@
+package dev.conv4j.nn;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backend;
+import dev.conv4j.backend.Backends;
+import dev.conv4j.spec.PoolGeometry;
+import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.PoolSpec;
+
+/**
+ * Max, average or LP pooling: the common implementation of MaxPool1d/2d/3d, AvgPool1d/2d/3d and
+ * LPPool1d/2d. Holds no native memory of its own.
+ */
+public class Pooling implements Module {
+    private final PoolSpec spec;
+    private final Backend backend;
+    private final ModuleState state;
+
+    Pooling(Builder<?> b) {
+        this.spec = b.spec.build();
+        this.backend = b.backend != null ? b.backend : Backends.getDefault();
+        this.state = new ModuleState(spec.opName());
+    }
+
+    public PoolSpec spec() {
+        return spec;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The pooled output (for a module built with return_indices, the indices are not computed). */
+    @Override
+    public Tensor forward(Tensor input) {
+        state.checkOpen();
+        ModuleState.checkFloatInput(input, "input");
+        PoolProblem p = PoolGeometry.forward(spec, input.shape());
+        return Outputs.compute(p.outputShape(), out -> backend.pool(p, input, out, null));
+    }
+
+    /** Output and indices; only for max pooling built with {@code returnIndices(true)}. */
+    public PoolResult forwardWithIndices(Tensor input) {
+        state.checkOpen();
+        if (!spec.returnIndices()) {
+            throw new IllegalStateException(spec.opName() + " was built with return_indices=False");
+        }
+        ModuleState.checkFloatInput(input, "input");
+        PoolProblem p = PoolGeometry.forward(spec, input.shape());
+        return Outputs.computeWithIndices(p.outputShape(), (out, idx) -> backend.pool(p, input, out, idx));
+    }
+
+    @Override
+    public void close() {
+        state.markClosed();
+    }
+
+    @Override
+    public String toString() {
+        return spec.toString();
+    }
+
+    /** Builder of a pooling module; method names are PyTorch's argument names in camelCase. */
+    public static final class Builder<M extends Pooling> {
+        private final PoolSpec.Builder spec;
+        private final java.util.function.Function<Builder<M>, M> factory;
+        private Backend backend;
+
+        Builder(PoolSpec.Builder spec, java.util.function.Function<Builder<M>, M> factory) {
+            this.spec = spec;
+            this.factory = factory;
+        }
+
+        /** The window step; null (the default) means kernel_size. */
+        public Builder<M> stride(int... v) {
+            spec.stride(v);
+            return this;
+        }
+
+        public Builder<M> padding(int... v) {
+            spec.padding(v);
+            return this;
+        }
+
+        public Builder<M> dilation(int... v) {
+            spec.dilation(v);
+            return this;
+        }
+
+        public Builder<M> ceilMode(boolean v) {
+            spec.ceilMode(v);
+            return this;
+        }
+
+        public Builder<M> countIncludePad(boolean v) {
+            spec.countIncludePad(v);
+            return this;
+        }
+
+        public Builder<M> divisorOverride(Integer v) {
+            spec.divisorOverride(v);
+            return this;
+        }
+
+        public Builder<M> returnIndices(boolean v) {
+            spec.returnIndices(v);
+            return this;
+        }
+
+        public Builder<M> backend(Backend v) {
+            backend = v;
+            return this;
+        }
+
+        public M build() {
+            return factory.apply(this);
+        }
+    }
+}
