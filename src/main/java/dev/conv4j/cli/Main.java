@@ -41,7 +41,14 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line and returns the exit status; errors become one {@code error:} line. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #execute(String...)}, writing to the given streams. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + oneLine(e));
             return 1;
@@ -50,7 +57,12 @@ public final class Main implements Callable<Integer> {
             e.getCommandLine().getErr().println("error: " + oneLine(e));
             return 2;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     static String oneLine(Throwable e) {
