@@ -1,14 +1,25 @@
 package dev.conv4j.reference;
 
+import java.util.Arrays;
+
+import dev.conv4j.DType;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvSpec;
+import dev.conv4j.spec.PoolKind;
 import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.Tuples;
 import dev.conv4j.spec.UnpoolProblem;
 
-/** The pure-Java oracle: naive loops, double accumulation, clarity over speed. */
+/**
+ * The pure-Java oracle: naive loops, double accumulation, clarity over speed.
+ *
+ * <p>Each call copies its inputs to Java arrays, computes, and writes the whole output (and
+ * indices) back; nothing is shared between calls, so the backend is thread-safe. Numbers follow
+ * PyTorch 1.13's CPU kernels: see {@link ReferenceConvKernel} and {@link ReferencePool}.
+ */
 public final class ReferenceBackend implements Backend {
     public static final ReferenceBackend INSTANCE = new ReferenceBackend();
 
@@ -20,23 +31,94 @@ public final class ReferenceBackend implements Backend {
         return "reference";
     }
 
+    /** Copies {@code weight} and {@code bias} into the kernel; the caller may close them afterwards. */
     @Override
     public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias) {
-        throw new UnsupportedOperationException("TODO");
+        return new ReferenceConvKernel(spec, weight, bias);
     }
 
     @Override
     public void pool(PoolProblem problem, Tensor input, Tensor output, Tensor indices) {
-        throw new UnsupportedOperationException("TODO");
+        PoolKind kind = problem.spec().kind();
+        if (indices != null && kind != PoolKind.MAX) {
+            throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
+        }
+        long[] inShape = inputShape(problem.batch(), problem.channels(), problem.inputSpatial());
+        checkTensor("input", input, DType.FLOAT32, inShape);
+        checkTensor("output", output, DType.FLOAT32, problem.outputShape());
+        if (indices != null) {
+            checkTensor("indices", indices, DType.INT64, problem.outputShape());
+        }
+        if (output.numel() == 0) {
+            return;
+        }
+        switch (kind) {
+            case MAX:
+                ReferencePool.max(problem, input, output, indices);
+                break;
+            case AVG:
+                ReferencePool.avg(problem, input, output);
+                break;
+            case LP:
+                ReferencePool.lp(problem, input, output);
+                break;
+            default:
+                throw new IllegalArgumentException("unknown pooling kind " + kind);
+        }
     }
 
     @Override
     public void adaptivePool(AdaptivePoolProblem problem, Tensor input, Tensor output, Tensor indices) {
-        throw new UnsupportedOperationException("TODO");
+        PoolKind kind = problem.spec().kind();
+        if (indices != null && kind != PoolKind.MAX) {
+            throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
+        }
+        long[] inShape = inputShape(problem.batch(), problem.channels(), problem.inputSpatial());
+        checkTensor("input", input, DType.FLOAT32, inShape);
+        checkTensor("output", output, DType.FLOAT32, problem.outputShape());
+        if (indices != null) {
+            checkTensor("indices", indices, DType.INT64, problem.outputShape());
+        }
+        if (output.numel() == 0) {
+            return; // N = 0, or an output size of 0 along some dimension
+        }
+        if (kind == PoolKind.MAX) {
+            ReferencePool.adaptiveMax(problem, input, output, indices);
+        } else {
+            ReferencePool.adaptiveAvg(problem, input, output);
+        }
     }
 
     @Override
     public void maxUnpool(UnpoolProblem problem, Tensor input, Tensor indices, Tensor output) {
-        throw new UnsupportedOperationException("TODO");
+        long[] inShape = inputShape(problem.batch(), problem.channels(), problem.inputSpatial());
+        checkTensor("input", input, DType.FLOAT32, inShape);
+        checkTensor("indices", indices, DType.INT64, inShape);
+        checkTensor("output", output, DType.FLOAT32, problem.outputShape());
+        if (input.numel() == 0) {
+            return;
+        }
+        ReferencePool.maxUnpool(problem, input, indices, output);
+    }
+
+    /** The input shape with the batch dimension. */
+    private static long[] inputShape(long batch, long channels, long[] spatial) {
+        long[] shape = new long[2 + spatial.length];
+        shape[0] = batch;
+        shape[1] = channels;
+        System.arraycopy(spatial, 0, shape, 2, spatial.length);
+        return shape;
+    }
+
+    /**
+     * The caller's contract, checked cheaply: a tensor of the given type holding the elements of
+     * {@code shape} (batched or not: an unbatched tensor is laid out as a batch of one).
+     */
+    static void checkTensor(String what, Tensor t, DType dtype, long[] shape) {
+        long numel = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (t.dtype() != dtype || t.numel() != numel) {
+            throw new IllegalArgumentException(what + " should be a " + dtype + " tensor of shape "
+                    + Tuples.list(shape) + ", but got " + t);
+        }
     }
 }
