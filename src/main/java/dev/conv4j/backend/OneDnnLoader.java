@@ -1,12 +1,24 @@
 package dev.conv4j.backend;
 
-/** Creates the oneDNN backend on first use (filled in with the native path). */
+import dev.conv4j.onednn.OneDnnBackend;
+
+/** Creates the oneDNN backend on first use; the one place that links the API to the native path. */
 final class OneDnnLoader {
     private OneDnnLoader() {
     }
 
+    /**
+     * @throws IllegalStateException if the native libraries (or the dnnl/javacpp classes) cannot
+     *     be loaded, naming the jars that are needed and the reference backend option
+     */
     static Backend backend() {
-        throw new IllegalStateException("the oneDNN backend is not available in this build; "
-                + "use -D" + Backends.PROPERTY + "=reference");
+        try {
+            return OneDnnBackend.instance();
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("the oneDNN backend cannot load (" + e + "); put the dnnl and javacpp "
+                    + "jars with their linux-x86_64 classifier jars (dnnl-3.8.1-1.5.12-linux-x86_64.jar, "
+                    + "conv4j-<version>-linux-x86_64.jar) on the class path, or use -D" + Backends.PROPERTY
+                    + "=reference", e);
+        }
     }
 }

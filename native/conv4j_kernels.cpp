@@ -1,0 +1,735 @@
+// conv4j native kernels: argument checks, the thread pool, run-time ISA dispatch, and the
+// kernels that need no SIMD of their own (pad, max_unpool). The pooling bodies are in
+// conv4j_pool.inc, compiled here once per instruction set.
+#include "conv4j_kernels.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "conv4j_simd.h"
+
+// PyTorch rounds x^p before summing it and never fuses multiply and add: keep the compiler
+// from contracting a*b+c into an FMA (GCC does by default in C++, even across intrinsics).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#elif defined(__clang__)
+#pragma clang fp contract(off)
+#endif
+
+namespace conv4j {
+namespace detail {
+
+constexpr int FMA_CHAINS = 16;
+
+/** PyTorch's pow(tensor, scalar) for float: special exponents, else std::pow. */
+enum PowOp : int {
+    POW_GENERAL = 0,
+    POW_ZERO,        // 1
+    POW_ONE,         // x
+    POW_HALF,        // sqrt(x)
+    POW_MINUS_HALF,  // 1 / sqrt(x)
+    POW_MINUS_ONE,   // 1 / x
+    POW_TWO,         // x * x
+    POW_THREE,       // x * x * x
+    POW_MINUS_TWO,   // 1 / (x * x)
+};
+
+static int pow_op_for(double e) {
+    if (e == 0.0) return POW_ZERO;
+    if (e == 1.0) return POW_ONE;
+    if (e == 0.5) return POW_HALF;
+    if (e == -0.5) return POW_MINUS_HALF;
+    if (e == -1.0) return POW_MINUS_ONE;
+    if (e == 2.0) return POW_TWO;
+    if (e == 3.0) return POW_THREE;
+    if (e == -2.0) return POW_MINUS_TWO;
+    return POW_GENERAL;
+}
+
+static inline float pow_op(int op, float x, float e) {
+    switch (op) {
+        case POW_ZERO:
+            return 1.0f;
+        case POW_ONE:
+            return x;
+        case POW_HALF:
+            return std::sqrt(x);
+        case POW_MINUS_HALF:
+            return 1.0f / std::sqrt(x);
+        case POW_MINUS_ONE:
+            return 1.0f / x;
+        case POW_TWO:
+            return x * x;
+        case POW_THREE:
+            return x * x * x;
+        case POW_MINUS_TWO:
+            return 1.0f / (x * x);
+        default:
+            return std::pow(x, e);
+    }
+}
+
+struct PoolArgs {
+    int kind;
+    int64_t planes;
+    int64_t in[3], out[3], k[3], s[3], p[3], d[3];
+    bool count_include_pad;
+    int64_t divisor_override;  // 0: none
+    bool adaptive_divide;      // avg: sum / k0 / k1 / k2 (adaptive pooling with whole windows)
+    int pre_mode;              // PreMode of conv4j_pool.inc
+    int pre_op;                // LP: x -> x^p
+    float pre_exp;
+    int post_op;  // LP: t -> t^(1/p)
+    float post_exp;
+    float kvol;  // LP: kernel volume
+    const float* in_data;
+    float* out_data;
+    int64_t* idx_data;
+};
+
+struct AdaptiveArgs {
+    int kind;
+    int64_t planes;
+    int64_t in[3], out[3];
+    const float* in_data;
+    float* out_data;
+    int64_t* idx_data;
+};
+
+/** LP pooling after the average: (sign(t) * relu(|t|)) * kernel volume, then ^(1/p). */
+static void lp_finish(const PoolArgs& a, float* out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        float t = out[i];
+        if (t == 0.0f) {
+            t = 0.0f;  // sign(-0) * relu(0) is +0
+        }
+        t = t * a.kvol;
+        out[i] = pow_op(a.post_op, t, a.post_exp);
+    }
+}
+
+static inline int64_t adaptive_start(int64_t i, int64_t in, int64_t out) { return (i * in) / out; }
+static inline int64_t adaptive_end(int64_t i, int64_t in, int64_t out) { return ((i + 1) * in + out - 1) / out; }
+
+// ---------------------------------------------------------------------------------------
+// Thread pool: persistent workers; the caller works too. One parallel region at a time: a
+// call that finds the pool busy (another Java thread inside a kernel) runs inline instead of
+// waiting, so concurrent callers never block one another.
+
+class ThreadPool {
+public:
+    using Fn = void (*)(void* ctx, int64_t begin, int64_t end);
+
+    static ThreadPool& get() {
+        // Never destroyed: workers may still be parked when the process exits.
+        static ThreadPool* pool = new ThreadPool();
+        return *pool;
+    }
+
+    /** Runs fn over [0, n) in chunks of `grain` on up to `threads` threads. */
+    void run(int threads, int64_t n, int64_t grain, Fn fn, void* ctx) {
+        if (n <= 0) {
+            return;
+        }
+        const int64_t chunks = (n + grain - 1) / grain;
+        const int use = static_cast<int>(std::min<int64_t>(threads, chunks));
+        if (use <= 1) {
+            fn(ctx, 0, n);
+            return;
+        }
+        std::unique_lock<std::mutex> busy(submit_, std::try_to_lock);
+        if (!busy.owns_lock()) {
+            fn(ctx, 0, n);
+            return;
+        }
+        try {
+            grow(use - 1);
+        } catch (...) {
+            // could not start a thread: work alone
+        }
+        const int helpers = std::min<int>(use - 1, static_cast<int>(workers_));
+        if (helpers == 0) {
+            fn(ctx, 0, n);
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            fn_ = fn;
+            ctx_ = ctx;
+            n_ = n;
+            grain_ = grain;
+            next_.store(0, std::memory_order_relaxed);
+            helpers_ = helpers;
+            remaining_ = helpers;
+            ++generation_;
+        }
+        wake_.notify_all();
+        work();
+        std::unique_lock<std::mutex> lock(m_);
+        done_.wait(lock, [this] { return remaining_ == 0; });
+    }
+
+private:
+    /** Called by the submitter only (under submit_), before it publishes the next job. */
+    void grow(int wanted) {
+        while (static_cast<int>(workers_) < wanted) {
+            // The new worker waits for the job after the current generation, whenever it starts.
+            std::thread t(&ThreadPool::worker, this, static_cast<int>(workers_), generation_);
+            t.detach();
+            workers_++;
+        }
+    }
+
+    void work() {
+        for (;;) {
+            const int64_t b = next_.fetch_add(grain_, std::memory_order_relaxed);
+            if (b >= n_) {
+                return;
+            }
+            fn_(ctx_, b, std::min(n_, b + grain_));
+        }
+    }
+
+    void worker(int id, uint64_t seen) {
+        for (;;) {
+            std::unique_lock<std::mutex> lock(m_);
+            wake_.wait(lock, [&] { return generation_ != seen; });
+            seen = generation_;
+            if (id >= helpers_) {
+                continue;
+            }
+            lock.unlock();
+            work();
+            lock.lock();
+            if (--remaining_ == 0) {
+                done_.notify_one();
+            }
+        }
+    }
+
+    std::mutex submit_;
+    std::mutex m_;
+    std::condition_variable wake_;
+    std::condition_variable done_;
+    size_t workers_ = 0;
+    uint64_t generation_ = 0;
+    int helpers_ = 0;
+    int remaining_ = 0;
+    Fn fn_ = nullptr;
+    void* ctx_ = nullptr;
+    int64_t n_ = 0;
+    int64_t grain_ = 1;
+    std::atomic<int64_t> next_{0};
+};
+
+/**
+ * Runs f(begin, end) over [0, n) items that cost about `item_cost` element operations each:
+ * chunks of at least ~32K operations (smaller problems stay on the caller's thread), and about
+ * four chunks per thread when there is enough work, to even out the load. Returns false if a
+ * chunk threw (std::bad_alloc from a scratch vector): no exception may leave a pool thread.
+ */
+template <class Body>
+static bool parallel_for(int threads, int64_t n, double item_cost, Body&& body) {
+    if (n <= 0) {
+        return true;
+    }
+    const double min_chunk_cost = 32768.0;
+    int64_t grain = static_cast<int64_t>(std::ceil(min_chunk_cost / std::max(item_cost, 1.0)));
+    grain = std::max<int64_t>(grain, (n + 4LL * threads - 1) / (4LL * threads));
+    grain = std::max<int64_t>(std::min(grain, n), 1);
+    struct Ctx {
+        typename std::remove_reference<Body>::type* body;
+        std::atomic<bool> failed{false};
+    } ctx;
+    ctx.body = &body;
+    ThreadPool::get().run(
+        std::max(threads, 1), n, grain,
+        [](void* p, int64_t b, int64_t e) {
+            Ctx* c = static_cast<Ctx*>(p);
+            try {
+                (*c->body)(b, e);
+            } catch (...) {
+                c->failed.store(true, std::memory_order_relaxed);
+            }
+        },
+        &ctx);
+    return !ctx.failed.load();
+}
+
+}  // namespace detail
+}  // namespace conv4j
+
+// ---------------------------------------------------------------------------------------
+// One copy of the pooling bodies per instruction set
+
+#define C4J_NS scalar
+#define C4J_VEC simd::Scalar
+#define C4J_TARGET
+#include "conv4j_pool.inc"
+#undef C4J_NS
+#undef C4J_VEC
+#undef C4J_TARGET
+
+#if C4J_X86_SIMD
+#define C4J_NS avx2
+#define C4J_VEC simd::Avx2
+#define C4J_TARGET C4J_TARGET_AVX2
+#include "conv4j_pool.inc"
+#undef C4J_NS
+#undef C4J_VEC
+#undef C4J_TARGET
+
+#define C4J_NS avx512
+#define C4J_VEC simd::Avx512
+#define C4J_TARGET C4J_TARGET_AVX512
+#include "conv4j_pool.inc"
+#undef C4J_NS
+#undef C4J_VEC
+#undef C4J_TARGET
+#endif
+
+namespace conv4j {
+namespace detail {
+
+struct Isa {
+    const char* name;
+    int lanes;
+    void (*pool_rows)(const PoolArgs&, int64_t, int64_t);
+    void (*adaptive_rows)(const AdaptiveArgs&, int64_t, int64_t);
+    float (*fma_loop)(int64_t, float);
+    bool (*supported)();
+};
+
+static bool always() { return true; }
+
+#if C4J_X86_SIMD
+static bool has_avx2() {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+static bool has_avx512() {
+    __builtin_cpu_init();
+    return has_avx2() && __builtin_cpu_supports("avx512f");
+}
+#endif
+
+static const Isa kIsas[] = {
+#if C4J_X86_SIMD
+    {"avx512", simd::Avx512::L, avx512::pool_rows, avx512::adaptive_rows, avx512::fma_loop, has_avx512},
+    {"avx2", simd::Avx2::L, avx2::pool_rows, avx2::adaptive_rows, avx2::fma_loop, has_avx2},
+#endif
+    {"scalar", simd::Scalar::L, scalar::pool_rows, scalar::adaptive_rows, scalar::fma_loop, always},
+};
+
+static const Isa* best_isa() {
+    for (const Isa& i : kIsas) {
+        if (i.supported()) {
+            return &i;
+        }
+    }
+    return &kIsas[sizeof(kIsas) / sizeof(kIsas[0]) - 1];
+}
+
+static std::atomic<const Isa*> g_isa{nullptr};
+
+static const Isa* active() {
+    const Isa* i = g_isa.load(std::memory_order_acquire);
+    if (i == nullptr) {
+        i = best_isa();
+        g_isa.store(i, std::memory_order_release);
+    }
+    return i;
+}
+
+static bool valid_threads(int threads) { return threads >= 1 && threads <= 4096; }
+
+/** Products of sizes must stay below 2^62 (well inside int64) to be safe to index. */
+static bool checked_mul(int64_t a, int64_t b, int64_t& out) {
+    if (a < 0 || b < 0 || (b != 0 && a > (int64_t{1} << 62) / b)) {
+        return false;
+    }
+    out = a * b;
+    return true;
+}
+
+static bool checked_product(const int64_t* v, int n, int64_t& out) {
+    int64_t p = 1;
+    for (int i = 0; i < n; i++) {
+        if (v[i] < 0) {
+            return false;
+        }
+        if (v[i] != 0 && p > (int64_t{1} << 62) / v[i]) {
+            return false;
+        }
+        p *= v[i];
+    }
+    out = p;
+    return true;
+}
+
+/** Source index along one dim for padded position p (PadGeometry.sourceIndex); -1 = zero. */
+static inline int64_t pad_source(int mode, int64_t p, int64_t size, int64_t before) {
+    const int64_t i = p - before;
+    if (i >= 0 && i < size) {
+        return i;
+    }
+    switch (mode) {
+        case PAD_REFLECT:
+            return i < 0 ? -i : 2 * (size - 1) - i;
+        case PAD_REPLICATE:
+            return i < 0 ? 0 : size - 1;
+        case PAD_CIRCULAR:
+            return ((i % size) + size) % size;
+        default:
+            return -1;
+    }
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------
+// Entry points
+
+const char* isa() { return detail::active()->name; }
+
+const char* select_isa(const char* name) {
+    if (name == nullptr || std::strcmp(name, "auto") == 0) {
+        detail::g_isa.store(detail::best_isa(), std::memory_order_release);
+    } else {
+        for (const detail::Isa& i : detail::kIsas) {
+            if (std::strcmp(i.name, name) == 0 && i.supported()) {
+                detail::g_isa.store(&i, std::memory_order_release);
+            }
+        }
+    }
+    return isa();
+}
+
+int pad(int mode, const int64_t* desc, const float* in, float* out, int threads) {
+    using namespace detail;
+    if (desc == nullptr || mode < PAD_ZEROS || mode > PAD_CIRCULAR || !valid_threads(threads)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    const int64_t planes = desc[PAD_DESC_PLANES];
+    int64_t isz[3], osz[3], before[3];
+    for (int i = 0; i < 3; i++) {
+        isz[i] = desc[PAD_DESC_IN + i];
+        before[i] = desc[PAD_DESC_BEFORE + i];
+        const int64_t after = desc[PAD_DESC_AFTER + i];
+        if (isz[i] < 0 || before[i] < 0 || after < 0 || isz[i] > (int64_t{1} << 40) || before[i] > (int64_t{1} << 40) ||
+            after > (int64_t{1} << 40)) {
+            return STATUS_BAD_ARGUMENT;
+        }
+        osz[i] = isz[i] + before[i] + after;
+        const bool padded = before[i] > 0 || after > 0;
+        if (mode == PAD_REFLECT && padded && (before[i] >= isz[i] || after >= isz[i])) {
+            return STATUS_BAD_ARGUMENT;
+        }
+        if (mode == PAD_CIRCULAR && padded && (before[i] > isz[i] || after > isz[i] || isz[i] == 0)) {
+            return STATUS_BAD_ARGUMENT;
+        }
+        if (mode == PAD_REPLICATE && padded && isz[i] == 0) {
+            return STATUS_BAD_ARGUMENT;
+        }
+    }
+    int64_t in_plane = 0, out_plane = 0, total = 0;
+    if (planes < 0 || !checked_product(isz, 3, in_plane) || !checked_product(osz, 3, out_plane) ||
+        !checked_mul(planes, out_plane, total)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (total == 0) {
+        return STATUS_OK;
+    }
+    if (in == nullptr || out == nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    const int64_t OD = osz[0], OH = osz[1], OW = osz[2];
+    const int64_t ID = isz[0], IH = isz[1], IW = isz[2];
+    const int64_t BD = before[0], BH = before[1], BW = before[2];
+    auto body = [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; r++) {
+            const int64_t plane = r / (OD * OH);
+            const int64_t rem = r - plane * OD * OH;
+            const int64_t od = rem / OH, oh = rem - (rem / OH) * OH;
+            float* o = out + r * OW;
+            const int64_t sd = in_plane == 0 ? -1 : pad_source(mode, od, ID, BD);
+            const int64_t sh = in_plane == 0 ? -1 : pad_source(mode, oh, IH, BH);
+            if (sd < 0 || sh < 0) {
+                std::memset(o, 0, static_cast<size_t>(OW) * sizeof(float));
+                continue;
+            }
+            const float* s = in + plane * in_plane + (sd * IH + sh) * IW;
+            for (int64_t w = 0; w < BW; w++) {
+                const int64_t sw = pad_source(mode, w, IW, BW);
+                o[w] = sw < 0 ? 0.0f : s[sw];
+            }
+            std::memcpy(o + BW, s, static_cast<size_t>(IW) * sizeof(float));
+            for (int64_t w = BW + IW; w < OW; w++) {
+                const int64_t sw = pad_source(mode, w, IW, BW);
+                o[w] = sw < 0 ? 0.0f : s[sw];
+            }
+        }
+    };
+    return parallel_for(threads, planes * OD * OH, static_cast<double>(OW), body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
+}
+
+int pool(int kind, const int64_t* desc, double norm_type, const float* in, float* out, int64_t* indices,
+         int threads) {
+    using namespace detail;
+    if (desc == nullptr || kind < POOL_MAX || kind > POOL_LP || !valid_threads(threads)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    PoolArgs a{};
+    a.kind = kind;
+    a.planes = desc[POOL_DESC_PLANES];
+    for (int i = 0; i < 3; i++) {
+        a.in[i] = desc[POOL_DESC_IN + i];
+        a.out[i] = desc[POOL_DESC_OUT + i];
+        a.k[i] = desc[POOL_DESC_KERNEL + i];
+        a.s[i] = desc[POOL_DESC_STRIDE + i];
+        a.p[i] = desc[POOL_DESC_PAD + i];
+        a.d[i] = desc[POOL_DESC_DILATION + i];
+        if (a.in[i] < 1 || a.out[i] < 0 || a.k[i] < 1 || a.s[i] < 1 || a.p[i] < 0 || a.d[i] < 1 ||
+            a.k[i] > INT32_MAX || a.s[i] > INT32_MAX || a.p[i] > INT32_MAX || a.d[i] > INT32_MAX) {
+            return STATUS_BAD_ARGUMENT;
+        }
+        if (kind != POOL_MAX && a.d[i] != 1) {
+            return STATUS_BAD_ARGUMENT;
+        }
+        if (kind == POOL_LP && a.p[i] != 0) {
+            return STATUS_BAD_ARGUMENT;
+        }
+    }
+    a.count_include_pad = kind == POOL_LP || desc[POOL_DESC_COUNT_INCLUDE_PAD] != 0;
+    a.divisor_override = kind == POOL_AVG ? desc[POOL_DESC_DIVISOR_OVERRIDE] : 0;
+    int64_t in_plane = 0, out_plane = 0, total = 0;
+    if (a.planes < 0 || !checked_product(a.in, 3, in_plane) || !checked_product(a.out, 3, out_plane) ||
+        !checked_mul(a.planes, out_plane, total) || in_plane > INT32_MAX) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (kind != POOL_MAX && indices != nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (total == 0) {
+        return STATUS_OK;
+    }
+    if (in == nullptr || out == nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    a.pre_mode = 0;
+    if (kind == POOL_LP) {
+        a.pre_op = pow_op_for(norm_type);
+        a.pre_exp = static_cast<float>(norm_type);
+        a.pre_mode = a.pre_op == POW_ONE ? 0 : a.pre_op == POW_TWO ? 1 : 2;
+        const double inv = 1.0 / norm_type;
+        a.post_op = pow_op_for(inv);
+        a.post_exp = static_cast<float>(inv);
+        a.kvol = static_cast<float>(a.k[0] * a.k[1] * a.k[2]);
+    }
+    a.in_data = in;
+    a.out_data = out;
+    a.idx_data = indices;
+    const Isa* isa = active();
+    const int64_t rows = a.planes * a.out[0] * a.out[1];
+    const double taps = static_cast<double>(a.k[0]) * static_cast<double>(a.k[1]) * static_cast<double>(a.k[2]);
+    auto body = [&](int64_t r0, int64_t r1) { isa->pool_rows(a, r0, r1); };
+    return parallel_for(threads, rows, static_cast<double>(a.out[2]) * taps, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
+}
+
+int adaptive_pool(int kind, const int64_t* desc, const float* in, float* out, int64_t* indices, int threads) {
+    using namespace detail;
+    if (desc == nullptr || (kind != POOL_MAX && kind != POOL_AVG) || !valid_threads(threads)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    AdaptiveArgs a{};
+    a.kind = kind;
+    a.planes = desc[ADAPTIVE_DESC_PLANES];
+    for (int i = 0; i < 3; i++) {
+        a.in[i] = desc[ADAPTIVE_DESC_IN + i];
+        a.out[i] = desc[ADAPTIVE_DESC_OUT + i];
+        if (a.in[i] < 1 || a.out[i] < 0 || a.out[i] > (int64_t{1} << 31)) {
+            return STATUS_BAD_ARGUMENT;
+        }
+    }
+    int64_t in_plane = 0, out_plane = 0, total = 0;
+    if (a.planes < 0 || !checked_product(a.in, 3, in_plane) || !checked_product(a.out, 3, out_plane) ||
+        !checked_mul(a.planes, out_plane, total) || in_plane > INT32_MAX) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (kind != POOL_MAX && indices != nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (total == 0) {
+        return STATUS_OK;
+    }
+    if (in == nullptr || out == nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    const Isa* isa = active();
+    const bool whole = a.in[0] % a.out[0] == 0 && a.in[1] % a.out[1] == 0 && a.in[2] % a.out[2] == 0;
+    if (whole && a.out[2] >= isa->lanes) {
+        // Equal windows that tile the input: plain pooling with kernel = stride = in / out, which
+        // vectorises across outputs; the same taps in the same order, the same divisions.
+        PoolArgs p{};
+        p.kind = kind;
+        p.planes = a.planes;
+        for (int i = 0; i < 3; i++) {
+            p.in[i] = a.in[i];
+            p.out[i] = a.out[i];
+            p.k[i] = p.s[i] = a.in[i] / a.out[i];
+            p.p[i] = 0;
+            p.d[i] = 1;
+        }
+        p.count_include_pad = true;
+        p.adaptive_divide = true;
+        p.in_data = in;
+        p.out_data = out;
+        p.idx_data = indices;
+        const int64_t rows = p.planes * p.out[0] * p.out[1];
+        const double taps = static_cast<double>(p.k[0]) * static_cast<double>(p.k[1]) * static_cast<double>(p.k[2]);
+        auto body = [&](int64_t r0, int64_t r1) { isa->pool_rows(p, r0, r1); };
+        return parallel_for(threads, rows, static_cast<double>(p.out[2]) * taps, body) ? STATUS_OK
+                                                                                        : STATUS_OUT_OF_MEMORY;
+    }
+    a.in_data = in;
+    a.out_data = out;
+    a.idx_data = indices;
+    const int64_t rows = a.planes * a.out[0] * a.out[1];
+    // Per row: about (window d * window h) input rows of IW (+ OW for the overlaps).
+    const double wd = static_cast<double>(a.in[0]) / static_cast<double>(a.out[0]) + 1.0;
+    const double wh = static_cast<double>(a.in[1]) / static_cast<double>(a.out[1]) + 1.0;
+    const double cost = wd * wh * static_cast<double>(a.in[2] + a.out[2]);
+    auto body = [&](int64_t r0, int64_t r1) { isa->adaptive_rows(a, r0, r1); };
+    return parallel_for(threads, rows, cost, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
+}
+
+int max_unpool(const int64_t* desc, const float* in, const int64_t* indices, float* out, int64_t* bad_index,
+               int threads) {
+    using namespace detail;
+    if (desc == nullptr || bad_index == nullptr || !valid_threads(threads)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    const int64_t planes = desc[UNPOOL_DESC_PLANES];
+    const int64_t in_plane = desc[UNPOOL_DESC_IN_PLANE];
+    const int64_t out_plane = desc[UNPOOL_DESC_OUT_PLANE];
+    int64_t in_total = 0, out_total = 0;
+    if (planes < 0 || in_plane < 0 || out_plane < 0 ||
+        !checked_mul(planes, in_plane, in_total) ||
+        !checked_mul(planes, out_plane, out_total)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (in_total == 0) {
+        return STATUS_OK;
+    }
+    if (in == nullptr || indices == nullptr || (out == nullptr && out_total > 0)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    // Flat input position of the last invalid index (ATen's serial loop reports the last one).
+    std::atomic<int64_t> last_bad{-1};
+    auto body = [&](int64_t p0, int64_t p1) {
+        for (int64_t p = p0; p < p1; p++) {
+            const float* src = in + p * in_plane;
+            const int64_t* ind = indices + p * in_plane;
+            float* dst = out + p * out_plane;
+            int64_t bad = -1;
+            for (int64_t i = 0; i < in_plane; i++) {
+                const int64_t k = ind[i];
+                if (k < 0 || k >= out_plane) {
+                    bad = i;
+                } else {
+                    dst[k] = src[i];
+                }
+            }
+            if (bad >= 0) {
+                const int64_t pos = p * in_plane + bad;
+                int64_t prev = last_bad.load(std::memory_order_relaxed);
+                while (pos > prev && !last_bad.compare_exchange_weak(prev, pos, std::memory_order_relaxed)) {
+                }
+            }
+        }
+    };
+    if (!parallel_for(threads, planes, static_cast<double>(in_plane) * 2.0, body)) {
+        return STATUS_OUT_OF_MEMORY;
+    }
+    const int64_t bad = last_bad.load();
+    if (bad >= 0) {
+        *bad_index = indices[bad];
+        return STATUS_INVALID_INDEX;
+    }
+    return STATUS_OK;
+}
+
+double peak_gflops(int threads, double seconds) {
+    using namespace detail;
+    if (!valid_threads(threads) || !(seconds > 0.0) || seconds > 600.0) {
+        return -1.0;
+    }
+    using Clock = std::chrono::steady_clock;
+    const Isa* isa = active();
+    const int64_t batch = 1 << 14;  // FMA rounds between clock reads (~0.1-1 ms)
+    const double warmup = std::min(0.2 * seconds, 0.1);
+    const auto start = Clock::now() + std::chrono::milliseconds(5);  // all threads start together
+    auto after = [&](double s) { return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); };
+    const auto measure_from = after(warmup);
+    const auto stop = after(seconds);
+    std::vector<double> rate(static_cast<size_t>(threads), 0.0);
+    std::vector<float> sink(static_cast<size_t>(threads), 0.0f);
+    auto run = [&](int t) {
+        while (Clock::now() < start) {
+        }
+        float acc = 0.0f;
+        while (Clock::now() < measure_from) {
+            acc += isa->fma_loop(batch, 1.0f + acc * 1e-9f);
+        }
+        const auto t0 = Clock::now();
+        int64_t batches = 0;
+        auto t1 = t0;
+        do {
+            acc += isa->fma_loop(batch, 1.0f + acc * 1e-9f);
+            batches++;
+            t1 = Clock::now();
+        } while (t1 < stop);
+        const double secs = std::chrono::duration<double>(t1 - t0).count();
+        const double flops = static_cast<double>(batches) * static_cast<double>(batch) * FMA_CHAINS * isa->lanes * 2.0;
+        rate[static_cast<size_t>(t)] = flops / secs;
+        sink[static_cast<size_t>(t)] = acc;
+    };
+    std::vector<std::thread> pool;
+    try {
+        for (int t = 1; t < threads; t++) {
+            pool.emplace_back(run, t);
+        }
+    } catch (...) {
+        for (std::thread& th : pool) {
+            th.join();
+        }
+        return -1.0;
+    }
+    run(0);
+    for (std::thread& th : pool) {
+        th.join();
+    }
+    double total = 0.0;
+    for (int t = 0; t < threads; t++) {
+        total += rate[static_cast<size_t>(t)] + (sink[static_cast<size_t>(t)] == 12345.0f ? 1e-30 : 0.0);
+    }
+    return total / 1e9;
+}
+
+}  // namespace conv4j
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif

@@ -1,0 +1,134 @@
+// conv4j native kernels: what oneDNN lacks or does differently from PyTorch 1.13 (torch.nn).
+//
+// All tensors are float32 (indices int64), contiguous, in PyTorch's N C [D] [H] W layout seen
+// as planes * D * H * W with planes = N * C; 1d and 2d problems pass size-1 leading dims
+// (size 1, kernel 1, stride 1, padding 0, dilation 1). Geometry comes in int64 arrays whose
+// layout is given by the *_DESC_* constants below; the Java binding
+// (dev.conv4j.kernels.NativeKernels) fills them in the same order.
+//
+// Every entry point returns a Status. Kernels parallelise over output rows of all planes on
+// up to `threads` threads (the caller's thread included); a call that finds the thread pool
+// busy with another call runs on the caller's thread alone.
+#ifndef CONV4J_KERNELS_H
+#define CONV4J_KERNELS_H
+
+#include <cstdint>
+
+namespace conv4j {
+
+enum Status : int {
+    STATUS_OK = 0,
+    /** max_unpool met an index outside [0, output plane size); see its bad_index. */
+    STATUS_INVALID_INDEX = 1,
+    /** Inconsistent or unsupported arguments (the Java facade checks these first). */
+    STATUS_BAD_ARGUMENT = -1,
+    STATUS_OUT_OF_MEMORY = -2,
+};
+
+/** torch.nn padding_mode; the order of dev.conv4j.spec.PaddingMode. */
+enum PadMode : int { PAD_ZEROS = 0, PAD_REFLECT = 1, PAD_REPLICATE = 2, PAD_CIRCULAR = 3 };
+
+/** The order of dev.conv4j.spec.PoolKind. */
+enum PoolKind : int { POOL_MAX = 0, POOL_AVG = 1, POOL_LP = 2 };
+
+/** pool(): planes, input D H W, output D H W, kernel, stride, padding, dilation (each D H W),
+ *  count_include_pad (0/1), divisor_override (0 = none). */
+enum PoolDesc : int {
+    POOL_DESC_PLANES = 0,
+    POOL_DESC_IN = 1,
+    POOL_DESC_OUT = 4,
+    POOL_DESC_KERNEL = 7,
+    POOL_DESC_STRIDE = 10,
+    POOL_DESC_PAD = 13,
+    POOL_DESC_DILATION = 16,
+    POOL_DESC_COUNT_INCLUDE_PAD = 19,
+    POOL_DESC_DIVISOR_OVERRIDE = 20,
+    POOL_DESC_LENGTH = 21,
+};
+
+/** adaptive_pool(): planes, input D H W, output D H W. */
+enum AdaptiveDesc : int {
+    ADAPTIVE_DESC_PLANES = 0,
+    ADAPTIVE_DESC_IN = 1,
+    ADAPTIVE_DESC_OUT = 4,
+    ADAPTIVE_DESC_LENGTH = 7,
+};
+
+/** pad(): planes, input D H W, padding before D H W, padding after D H W. */
+enum PadDesc : int {
+    PAD_DESC_PLANES = 0,
+    PAD_DESC_IN = 1,
+    PAD_DESC_BEFORE = 4,
+    PAD_DESC_AFTER = 7,
+    PAD_DESC_LENGTH = 10,
+};
+
+/** max_unpool(): planes, input plane size, output plane size. */
+enum UnpoolDesc : int {
+    UNPOOL_DESC_PLANES = 0,
+    UNPOOL_DESC_IN_PLANE = 1,
+    UNPOOL_DESC_OUT_PLANE = 2,
+    UNPOOL_DESC_LENGTH = 3,
+};
+
+/** The active instruction-set path: "avx512", "avx2" or "scalar". */
+const char* isa();
+
+/** Chooses a path by name ("avx512", "avx2", "scalar" or "auto" for the best this CPU has).
+ *  A path the CPU lacks is refused. Returns the active path afterwards. For tests and
+ *  benchmarks; not meant to be switched while kernels run. */
+const char* select_isa(const char* name);
+
+/**
+ * Pads each plane of `in` (planes x D x H x W) into `out` (planes x (D+before+after) x ...):
+ * zeros, reflect (mirror without repeating the edge), replicate (repeat the edge) or circular
+ * (wrap around), exactly as torch.nn.functional.pad. Reflect needs pads < size, circular
+ * pads <= size, replicate size > 0.
+ */
+int pad(int mode, const int64_t* desc, const float* in, float* out, int threads);
+
+/**
+ * Max, average or LP pooling (PyTorch 1.13 CPU semantics).
+ *  - max: window start o*stride - pad, taps start + k*dilation, out-of-range taps skipped;
+ *    a tap replaces the running maximum when it is greater or NaN (first maximum wins ties,
+ *    the last NaN wins); the running maximum starts at -inf with the index of the first
+ *    in-bounds tap. `indices` (nullable) receives flat offsets within the input plane.
+ *  - avg: per dim start = o*stride - pad, end = min(start + k, in + pad), pool size
+ *    end - start, then start and end clipped to the input; divisor = divisor_override if
+ *    non-zero, else the product of pool sizes (count_include_pad) or of clipped sizes.
+ *    Dilation must be 1.
+ *  - LP (padding 0, dilation 1): out = avg_pool(x^p) with the clipped divisor, then
+ *    (sign(out) * relu(|out|) * kernel volume)^(1/p), computed as PyTorch does.
+ */
+int pool(int kind, const int64_t* desc, double norm_type, const float* in, float* out, int64_t* indices,
+         int threads);
+
+/**
+ * Adaptive average or max pooling: output cell i of a dim pools input
+ * [floor(i*in/out), ceil((i+1)*in/out)). Average divides the window sum by each window
+ * extent in turn (PyTorch's sum / kd / kh / kw; long contiguous runs (2+ vectors) are summed
+ * in vector lanes); max follows pool()'s rule, starting from the window's first element.
+ * `indices` (nullable, max only) as in pool().
+ */
+int adaptive_pool(int kind, const int64_t* desc, const float* in, float* out, int64_t* indices, int threads);
+
+/**
+ * Max unpooling: out[plane][indices[i]] = in[plane][i] for every input element in order
+ * (a later duplicate index overwrites an earlier one). `out` must be zero-filled by the
+ * caller. Indices outside [0, out plane size) are skipped; if there are any, *bad_index
+ * receives the last of them in input order (what ATen's serial loop reports) and
+ * STATUS_INVALID_INDEX is returned.
+ */
+int max_unpool(const int64_t* desc, const float* in, const int64_t* indices, float* out, int64_t* bad_index,
+               int threads);
+
+/**
+ * Measures this machine's single-precision peak: independent chains of fused multiply-adds
+ * on the widest vectors of the active path, on `threads` threads for about `seconds`.
+ * Returns GFLOPS (2 flops per lane per FMA), or a negative value on bad arguments.
+ */
+double peak_gflops(int threads, double seconds);
+
+}  // namespace conv4j
+
+#endif  // CONV4J_KERNELS_H

@@ -1,0 +1,423 @@
+package dev.conv4j.kernels;
+
+import java.lang.ref.Reference;
+import java.util.Arrays;
+import java.util.Objects;
+
+import dev.conv4j.DType;
+import dev.conv4j.Tensor;
+import dev.conv4j.spec.AdaptivePoolProblem;
+import dev.conv4j.spec.PadGeometry;
+import dev.conv4j.spec.PaddingMode;
+import dev.conv4j.spec.PoolKind;
+import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.PoolSpec;
+import dev.conv4j.spec.Tuples;
+import dev.conv4j.spec.UnpoolProblem;
+
+/**
+ * conv4j's own native kernels (C++, vectorised for AVX-512 and AVX2 with a portable scalar
+ * path chosen at run time): padding, max/average/LP pooling, adaptive pooling, max unpooling,
+ * and a peak-FLOPS probe.
+ *
+ * <p>Problems come resolved by the geometry classes of {@code dev.conv4j.spec}; these methods
+ * check none of PyTorch's rules again, only that the tensors fit the problem (open, of the
+ * right type and element count), so that no call can make native code read or write out of
+ * bounds. Tensors are contiguous in PyTorch's layout; outputs are fully written except by
+ * {@link #maxUnpool}, whose output the caller zero-fills. The caller must not close a tensor
+ * while a call that uses it runs.
+ *
+ * <p>Kernels run on up to {@link #threads()} threads: by default the number of processors, or
+ * the system property {@value #THREADS_PROPERTY}; {@link #setThreads} overrides both. The
+ * system property {@value #ISA_PROPERTY} ({@code avx2} or {@code scalar}) caps the
+ * instruction set, e.g. to compare paths.
+ */
+public final class Kernels {
+    /** System property: the default thread count (a positive integer). */
+    public static final String THREADS_PROPERTY = "conv4j.threads";
+    /** System property: the instruction-set path to use instead of the best one. */
+    public static final String ISA_PROPERTY = "conv4j.isa";
+    /** Upper bound of {@link #setThreads}. */
+    public static final int MAX_THREADS = 4096;
+
+    private static final String LOAD_ERROR = load();
+    private static volatile int explicitThreads;
+
+    private Kernels() {
+    }
+
+    private static String load() {
+        try {
+            NativeKernels.isa();
+            String forced = System.getProperty(ISA_PROPERTY);
+            if (forced != null && !forced.isBlank()) {
+                NativeKernels.select_isa(forced.trim());
+            }
+            return null;
+        } catch (LinkageError | RuntimeException e) {
+            return "cannot load the conv4j native kernels (libjniNativeKernels for "
+                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "): " + e;
+        }
+    }
+
+    /** True if the native library loaded. */
+    public static boolean available() {
+        return LOAD_ERROR == null;
+    }
+
+    /** Why the native library did not load, or null if it did. */
+    public static String loadError() {
+        return LOAD_ERROR;
+    }
+
+    /** The active instruction-set path: {@code "avx512"}, {@code "avx2"} or {@code "scalar"}. */
+    public static String isa() {
+        requireAvailable();
+        return NativeKernels.isa();
+    }
+
+    /**
+     * Chooses the path ({@code "avx512"}, {@code "avx2"}, {@code "scalar"}, or {@code "auto"} for
+     * the best the CPU has); a path the CPU lacks leaves the current one. Returns the active
+     * path. For tests and benchmarks: do not switch while kernels run.
+     */
+    static String selectIsa(String name) {
+        requireAvailable();
+        return NativeKernels.select_isa(Objects.requireNonNull(name, "name"));
+    }
+
+    /** Sets the number of threads kernels use (1 to {@value #MAX_THREADS}). */
+    public static void setThreads(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads should be between 1 and " + MAX_THREADS + ", but got "
+                    + threads);
+        }
+        explicitThreads = threads;
+    }
+
+    /**
+     * The number of threads kernels use: the value of {@link #setThreads}, else the system
+     * property {@value #THREADS_PROPERTY}, else {@link Runtime#availableProcessors()}.
+     *
+     * @throws IllegalArgumentException if the system property is not a valid thread count
+     */
+    public static int threads() {
+        int t = explicitThreads;
+        if (t > 0) {
+            return t;
+        }
+        String prop = System.getProperty(THREADS_PROPERTY);
+        if (prop == null || prop.isBlank()) {
+            return Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
+        }
+        try {
+            int v = Integer.parseInt(prop.trim());
+            if (v >= 1 && v <= MAX_THREADS) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("system property " + THREADS_PROPERTY + " should be an integer between 1 and "
+                + MAX_THREADS + ", but got '" + prop + "'");
+    }
+
+    /**
+     * Pads the spatial dims of a batched input as {@code torch.nn.functional.pad} does with the
+     * given mode (zeros, reflect, replicate or circular), e.g. before a convolution whose
+     * padding_mode is not zeros.
+     *
+     * @param batchedInputShape {@code [N, C, spatial...]} with 1 to 3 spatial dims, the shape
+     *     of {@code input}'s data
+     * @param before padding before each spatial dim, (D, H, W) order
+     * @param after padding after each spatial dim
+     * @param output {@code [N, C, spatial[i] + before[i] + after[i]...]}
+     */
+    public static void pad(PaddingMode mode, Tensor input, long[] batchedInputShape, int[] before, int[] after,
+            Tensor output) {
+        requireAvailable();
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(batchedInputShape, "batchedInputShape");
+        Objects.requireNonNull(before, "before");
+        Objects.requireNonNull(after, "after");
+        int rank = batchedInputShape.length;
+        if (rank < 3 || rank > 5) {
+            throw new IllegalArgumentException("pad expects a batched input shape [N, C, spatial...] with 1 to 3 spatial "
+                    + "dims, but got " + Tuples.list(batchedInputShape));
+        }
+        int dims = rank - 2;
+        if (before.length != dims || after.length != dims) {
+            throw new IllegalArgumentException("pad needs " + dims + " before and after values for input "
+                    + Tuples.list(batchedInputShape) + ", but got before=" + Tuples.list(before) + " and after="
+                    + Tuples.list(after));
+        }
+        long[] padded = batchedInputShape.clone();
+        for (int i = 0; i < rank; i++) {
+            if (batchedInputShape[i] < 0) {
+                throw new IllegalArgumentException("pad: negative size in input shape " + Tuples.list(batchedInputShape));
+            }
+        }
+        for (int i = 0; i < dims; i++) {
+            if (before[i] < 0 || after[i] < 0) {
+                throw new IllegalArgumentException("pad: padding must be non-negative, but got before="
+                        + Tuples.list(before) + " and after=" + Tuples.list(after));
+            }
+            padded[2 + i] = Math.addExact(batchedInputShape[2 + i], (long) before[i] + after[i]);
+        }
+        PadGeometry.check(mode, batchedInputShape, before, after);
+        String what = "pad(" + mode.torchName() + ") of " + Tuples.list(batchedInputShape) + " to " + Tuples.list(padded);
+        checkTensor("input", input, DType.FLOAT32, product(batchedInputShape), what);
+        checkTensor("output", output, DType.FLOAT32, product(padded), what);
+        requireDistinct(input, output);
+        long[] desc = new long[NativeKernels.PAD_DESC_LENGTH];
+        desc[NativeKernels.PAD_DESC_PLANES] = Math.multiplyExact(batchedInputShape[0], batchedInputShape[1]);
+        long[] in3 = Tuples.to3(Arrays.copyOfRange(batchedInputShape, 2, rank), 1);
+        int[] before3 = Tuples.to3(before, 0);
+        int[] after3 = Tuples.to3(after, 0);
+        for (int i = 0; i < 3; i++) {
+            desc[NativeKernels.PAD_DESC_IN + i] = in3[i];
+            desc[NativeKernels.PAD_DESC_BEFORE + i] = before3[i];
+            desc[NativeKernels.PAD_DESC_AFTER + i] = after3[i];
+        }
+        try {
+            int status = NativeKernels.pad(padMode(mode), desc, input.address(), output.address(), threads());
+            checkStatus(status, what);
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(output);
+        }
+    }
+
+    /**
+     * Max, average or LP pooling as the problem's spec says (PyTorch 1.13 semantics: see
+     * {@code native/conv4j_kernels.h}).
+     *
+     * @param indices int64 tensor of the output's size for flat per-plane input offsets of each
+     *     maximum, or null; max pooling only
+     */
+    public static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices) {
+        requireAvailable();
+        Objects.requireNonNull(p, "problem");
+        PoolSpec s = p.spec();
+        long planes = Math.multiplyExact(p.batch(), p.channels());
+        long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
+        long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
+        String what = p.toString();
+        checkTensor("input", input, DType.FLOAT32, inCount, what);
+        checkTensor("output", output, DType.FLOAT32, outCount, what);
+        requireDistinct(input, output);
+        if (indices != null) {
+            if (s.kind() != PoolKind.MAX) {
+                throw new IllegalArgumentException(s.opName() + " has no indices, but an indices tensor was given");
+            }
+            checkTensor("indices", indices, DType.INT64, outCount, what);
+        }
+        long[] desc = new long[NativeKernels.POOL_DESC_LENGTH];
+        desc[NativeKernels.POOL_DESC_PLANES] = planes;
+        long[] in3 = Tuples.to3(p.inputSpatial(), 1);
+        long[] out3 = Tuples.to3(p.outputSpatial(), 1);
+        int[] k3 = Tuples.to3(s.kernelSize(), 1);
+        int[] s3 = Tuples.to3(s.stride(), 1);
+        int[] p3 = Tuples.to3(s.padding(), 0);
+        int[] d3 = Tuples.to3(s.dilation(), 1);
+        for (int i = 0; i < 3; i++) {
+            desc[NativeKernels.POOL_DESC_IN + i] = in3[i];
+            desc[NativeKernels.POOL_DESC_OUT + i] = out3[i];
+            desc[NativeKernels.POOL_DESC_KERNEL + i] = k3[i];
+            desc[NativeKernels.POOL_DESC_STRIDE + i] = s3[i];
+            desc[NativeKernels.POOL_DESC_PAD + i] = p3[i];
+            desc[NativeKernels.POOL_DESC_DILATION + i] = d3[i];
+        }
+        desc[NativeKernels.POOL_DESC_COUNT_INCLUDE_PAD] = s.countIncludePad() ? 1 : 0;
+        desc[NativeKernels.POOL_DESC_DIVISOR_OVERRIDE] = s.divisorOverride() == null ? 0 : s.divisorOverride();
+        try {
+            int status = NativeKernels.pool(poolKind(s.kind()), desc, s.normType(), input.address(), output.address(),
+                    indices == null ? 0L : indices.address(), threads());
+            checkStatus(status, what);
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(output);
+            Reference.reachabilityFence(indices);
+        }
+    }
+
+    /**
+     * Adaptive max or average pooling: output cell {@code i} pools input
+     * {@code [floor(i*in/out), ceil((i+1)*in/out))} along each dim.
+     *
+     * @param indices as in {@link #pool}, or null; max only
+     */
+    public static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices) {
+        requireAvailable();
+        Objects.requireNonNull(p, "problem");
+        PoolKind kind = p.spec().kind();
+        long planes = Math.multiplyExact(p.batch(), p.channels());
+        long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
+        long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
+        String what = p.toString();
+        checkTensor("input", input, DType.FLOAT32, inCount, what);
+        checkTensor("output", output, DType.FLOAT32, outCount, what);
+        requireDistinct(input, output);
+        if (indices != null) {
+            if (kind != PoolKind.MAX) {
+                throw new IllegalArgumentException(p.spec().opName() + " has no indices, but an indices tensor was given");
+            }
+            checkTensor("indices", indices, DType.INT64, outCount, what);
+        }
+        long[] desc = new long[NativeKernels.ADAPTIVE_DESC_LENGTH];
+        desc[NativeKernels.ADAPTIVE_DESC_PLANES] = planes;
+        long[] in3 = Tuples.to3(p.inputSpatial(), 1);
+        long[] out3 = Tuples.to3(p.outputSpatial(), 1);
+        for (int i = 0; i < 3; i++) {
+            desc[NativeKernels.ADAPTIVE_DESC_IN + i] = in3[i];
+            desc[NativeKernels.ADAPTIVE_DESC_OUT + i] = out3[i];
+        }
+        try {
+            int status = NativeKernels.adaptive_pool(poolKind(kind), desc, input.address(), output.address(),
+                    indices == null ? 0L : indices.address(), threads());
+            checkStatus(status, what);
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(output);
+            Reference.reachabilityFence(indices);
+        }
+    }
+
+    /**
+     * Max unpooling: each input value goes to its index within its output plane. {@code output}
+     * must be zero-filled by the caller.
+     *
+     * @throws IllegalArgumentException with {@link UnpoolProblem#invalidIndexMessage} for the
+     *     last index (in input order) outside the output plane, as ATen reports it
+     */
+    public static void maxUnpool(UnpoolProblem p, Tensor input, Tensor indices, Tensor output) {
+        requireAvailable();
+        Objects.requireNonNull(p, "problem");
+        long planes = Math.multiplyExact(p.batch(), p.channels());
+        long inPlane = product(p.inputSpatial());
+        long outPlane = p.outputPlaneSize();
+        String what = p.toString();
+        checkTensor("input", input, DType.FLOAT32, Math.multiplyExact(planes, inPlane), what);
+        checkTensor("indices", indices, DType.INT64, Math.multiplyExact(planes, inPlane), what);
+        checkTensor("output", output, DType.FLOAT32, Math.multiplyExact(planes, outPlane), what);
+        requireDistinct(input, output);
+        long[] desc = new long[NativeKernels.UNPOOL_DESC_LENGTH];
+        desc[NativeKernels.UNPOOL_DESC_PLANES] = planes;
+        desc[NativeKernels.UNPOOL_DESC_IN_PLANE] = inPlane;
+        desc[NativeKernels.UNPOOL_DESC_OUT_PLANE] = outPlane;
+        long[] badIndex = new long[1];
+        int status;
+        try {
+            status = NativeKernels.max_unpool(desc, input.address(), indices.address(), output.address(), badIndex,
+                    threads());
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(indices);
+            Reference.reachabilityFence(output);
+        }
+        if (status == NativeKernels.STATUS_INVALID_INDEX) {
+            throw new IllegalArgumentException(p.invalidIndexMessage(badIndex[0]));
+        }
+        checkStatus(status, what);
+    }
+
+    /**
+     * Measures this machine's single-precision peak with independent FMA chains on the active
+     * path's widest vectors, on {@code threads} threads for about {@code seconds}.
+     *
+     * @return GFLOPS, counting a fused multiply-add as 2 flops per lane
+     */
+    public static double peakGflops(int threads, double seconds) {
+        requireAvailable();
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads should be between 1 and " + MAX_THREADS + ", but got "
+                    + threads);
+        }
+        if (!(seconds > 0) || seconds > 600) {
+            throw new IllegalArgumentException("seconds should be in (0, 600], but got " + seconds);
+        }
+        double g = NativeKernels.peak_gflops(threads, seconds);
+        if (g < 0) {
+            throw new IllegalStateException("peak_gflops could not run " + threads + " threads");
+        }
+        return g;
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    private static void requireAvailable() {
+        if (LOAD_ERROR != null) {
+            throw new IllegalStateException(LOAD_ERROR);
+        }
+    }
+
+    private static void checkTensor(String name, Tensor t, DType type, long count, String what) {
+        Objects.requireNonNull(t, name);
+        if (t.isClosed()) {
+            throw new IllegalStateException(name + " tensor is closed");
+        }
+        if (t.dtype() != type) {
+            throw new IllegalArgumentException(name + " should be a " + type + " tensor, but got " + t.dtype()
+                    + " for " + what);
+        }
+        if (t.numel() != count) {
+            throw new IllegalArgumentException(name + " should have " + count + " elements, but got shape "
+                    + Tuples.list(t.shape()) + " (" + t.numel() + " elements) for " + what);
+        }
+    }
+
+    private static void requireDistinct(Tensor input, Tensor output) {
+        if (input == output) {
+            throw new IllegalArgumentException("input and output must be different tensors");
+        }
+    }
+
+    private static void checkStatus(int status, String what) {
+        switch (status) {
+            case NativeKernels.STATUS_OK:
+                return;
+            case NativeKernels.STATUS_BAD_ARGUMENT:
+                throw new IllegalArgumentException("native kernel rejected the arguments of " + what);
+            case NativeKernels.STATUS_OUT_OF_MEMORY:
+                throw new OutOfMemoryError("native kernel ran out of memory for " + what);
+            default:
+                throw new IllegalStateException("native kernel returned status " + status + " for " + what);
+        }
+    }
+
+    private static long product(long[] v) {
+        long p = 1;
+        for (long x : v) {
+            p = Math.multiplyExact(p, x);
+        }
+        return p;
+    }
+
+    private static int poolKind(PoolKind kind) {
+        switch (kind) {
+            case MAX:
+                return 0;
+            case AVG:
+                return 1;
+            case LP:
+                return 2;
+            default:
+                throw new IllegalArgumentException("unknown pool kind " + kind);
+        }
+    }
+
+    private static int padMode(PaddingMode mode) {
+        switch (mode) {
+            case ZEROS:
+                return 0;
+            case REFLECT:
+                return 1;
+            case REPLICATE:
+                return 2;
+            case CIRCULAR:
+                return 3;
+            default:
+                throw new IllegalArgumentException("unknown padding mode " + mode);
+        }
+    }
+}

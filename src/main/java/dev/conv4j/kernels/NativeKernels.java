@@ -1,0 +1,85 @@
+package dev.conv4j.kernels;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Namespace;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * The JNI binding of {@code native/conv4j_kernels.h}: the one definition of how the native
+ * library is built. The JavaCPP Builder (the Maven plugin's {@code build} goal, or
+ * {@code cppbuild.sh}) compiles the generated JNI code together with {@code native/} into
+ * {@code dev/conv4j/kernels/<platform>/libjniNativeKernels}.
+ *
+ * <p>Raw and unchecked: addresses are passed as {@code long}, geometry as {@code long[]} in the
+ * layouts of the header's {@code *_DESC_*} constants, and a wrong value crashes the JVM. Use
+ * {@link Kernels}, which checks every argument first.
+ */
+@Platform(include = {"conv4j_kernels.h", "conv4j_kernels.cpp"}, compiler = "cpp17")
+@Namespace("conv4j")
+public final class NativeKernels {
+    static {
+        Loader.load();
+    }
+
+    // Status codes (conv4j::Status)
+    static final int STATUS_OK = 0;
+    static final int STATUS_INVALID_INDEX = 1;
+    static final int STATUS_BAD_ARGUMENT = -1;
+    static final int STATUS_OUT_OF_MEMORY = -2;
+
+    // pool() descriptor layout (conv4j::PoolDesc)
+    static final int POOL_DESC_PLANES = 0;
+    static final int POOL_DESC_IN = 1;
+    static final int POOL_DESC_OUT = 4;
+    static final int POOL_DESC_KERNEL = 7;
+    static final int POOL_DESC_STRIDE = 10;
+    static final int POOL_DESC_PAD = 13;
+    static final int POOL_DESC_DILATION = 16;
+    static final int POOL_DESC_COUNT_INCLUDE_PAD = 19;
+    static final int POOL_DESC_DIVISOR_OVERRIDE = 20;
+    static final int POOL_DESC_LENGTH = 21;
+
+    // adaptive_pool() descriptor layout (conv4j::AdaptiveDesc)
+    static final int ADAPTIVE_DESC_PLANES = 0;
+    static final int ADAPTIVE_DESC_IN = 1;
+    static final int ADAPTIVE_DESC_OUT = 4;
+    static final int ADAPTIVE_DESC_LENGTH = 7;
+
+    // pad() descriptor layout (conv4j::PadDesc)
+    static final int PAD_DESC_PLANES = 0;
+    static final int PAD_DESC_IN = 1;
+    static final int PAD_DESC_BEFORE = 4;
+    static final int PAD_DESC_AFTER = 7;
+    static final int PAD_DESC_LENGTH = 10;
+
+    // max_unpool() descriptor layout (conv4j::UnpoolDesc)
+    static final int UNPOOL_DESC_PLANES = 0;
+    static final int UNPOOL_DESC_IN_PLANE = 1;
+    static final int UNPOOL_DESC_OUT_PLANE = 2;
+    static final int UNPOOL_DESC_LENGTH = 3;
+
+    private NativeKernels() {
+    }
+
+    /** {@code "avx512"}, {@code "avx2"} or {@code "scalar"}. */
+    public static native @Cast("const char*") String isa();
+
+    /** Forces a path ({@code "auto"} for the best); returns the active one. */
+    public static native @Cast("const char*") String select_isa(@Cast("const char*") String name);
+
+    public static native int pad(int mode, @Cast("const int64_t*") long[] desc, @Cast("const float*") long in,
+            @Cast("float*") long out, int threads);
+
+    public static native int pool(int kind, @Cast("const int64_t*") long[] desc, double normType,
+            @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);
+
+    public static native int adaptive_pool(int kind, @Cast("const int64_t*") long[] desc,
+            @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);
+
+    public static native int max_unpool(@Cast("const int64_t*") long[] desc, @Cast("const float*") long in,
+            @Cast("const int64_t*") long indices, @Cast("float*") long out, @Cast("int64_t*") long[] badIndex,
+            int threads);
+
+    public static native double peak_gflops(int threads, double seconds);
+}

@@ -1,0 +1,368 @@
+package dev.conv4j.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.Reference;
+import java.util.Arrays;
+import java.util.Properties;
+
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+
+import dev.conv4j.DType;
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backend;
+import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.spec.AdaptivePoolProblem;
+import dev.conv4j.spec.ConvSpec;
+import dev.conv4j.spec.PoolKind;
+import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.Tuples;
+import dev.conv4j.spec.UnpoolProblem;
+
+/**
+ * The native backend: convolutions, transposed convolutions and the pooling that oneDNN
+ * computes exactly as PyTorch does run on oneDNN primitives (one CPU engine, a stream per
+ * call); the rest runs on conv4j's own native kernels. {@link Routes#TABLE} lists which.
+ *
+ * <p>Thread-safe: primitives are cached per problem shape and executed with a scratchpad per
+ * call, so one prepared kernel serves many threads at once.
+ *
+ * <p>Threads: oneDNN here is built with OpenMP, whose thread count is a per-thread setting read
+ * when a primitive is created and run. The count this backend uses comes from
+ * {@link #setThreads}, else the system property {@value #THREADS_PROPERTY}, else the number of
+ * available processors. Our own kernels get it through {@code Kernels.setThreads}. For oneDNN
+ * it is meant to be applied to each calling thread before it creates or runs a primitive, by
+ * {@code omp_set_num_threads} of the OpenMP runtime oneDNN loaded ({@code OwnKernels.setOpenMpThreads});
+ * the dnnl 3.8.1 preset exposes no OpenMP setter (only the library's own functions), so until
+ * conv4j's native library provides one, oneDNN uses OpenMP's default: the environment variable
+ * {@code OMP_NUM_THREADS} read when the library loads, else all processors. {@link #info()}
+ * says which.
+ */
+public final class OneDnnBackend implements Backend {
+    /** System property with the thread count, e.g. {@code -Dconv4j.threads=4}. */
+    public static final String THREADS_PROPERTY = "conv4j.threads";
+    /** Pooling problem shapes kept. */
+    static final int POOL_CACHE_CAPACITY = 64;
+
+    private static volatile OneDnnBackend instance;
+
+    private final dnnl_engine engine;
+    private final PlanCache<PoolPlan> poolPlans = new PlanCache<>(POOL_CACHE_CAPACITY);
+    private volatile int threads;
+    /** The thread count last applied to each thread's OpenMP runtime (0: never). */
+    private final ThreadLocal<int[]> appliedThreads = ThreadLocal.withInitial(() -> new int[1]);
+    private volatile boolean threadsApplied;
+
+    private OneDnnBackend() {
+        this.engine = Dnnl.createCpuEngine();
+        this.threads = defaultThreads();
+    }
+
+    /**
+     * The backend, loading the native libraries on first use.
+     *
+     * @throws IllegalStateException if they cannot be loaded, naming the jars that are needed
+     */
+    public static OneDnnBackend instance() {
+        OneDnnBackend b = instance;
+        if (b == null) {
+            synchronized (OneDnnBackend.class) {
+                b = instance;
+                if (b == null) {
+                    try {
+                        Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+                    } catch (LinkageError | RuntimeException e) {
+                        throw new IllegalStateException(loadFailureMessage(e), e);
+                    }
+                    b = new OneDnnBackend();
+                    instance = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    private static String loadFailureMessage(Throwable e) {
+        String platform = Loader.getPlatform();
+        String version = conv4jVersion();
+        return "the oneDNN backend cannot load its native libraries for platform " + platform + " (" + e
+                + "); put conv4j-" + version + "-" + platform + ".jar and dnnl-" + "3.8.1-1.5.12-" + platform
+                + ".jar (with javacpp-1.5.12-" + platform + ".jar and opencl-3.0-1.5.12-" + platform
+                + ".jar) on the class path, or use the pure-Java backend with -Dconv4j.backend=reference";
+    }
+
+    private static String conv4jVersion() {
+        String v = OneDnnBackend.class.getPackage().getImplementationVersion();
+        if (v != null) {
+            return v;
+        }
+        try (InputStream in = OneDnnBackend.class.getResourceAsStream("/META-INF/maven/dev.conv4j/conv4j/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "<version>");
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "<version>";
+    }
+
+    private static int defaultThreads() {
+        String v = System.getProperty(THREADS_PROPERTY);
+        if (v != null && !v.isBlank()) {
+            try {
+                int n = Integer.parseInt(v.trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the error
+            }
+            throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " should be a positive integer, but got '" + v + "'");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public String name() {
+        return "onednn";
+    }
+
+    /** Threads each call uses. */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Sets the threads each later call uses, on oneDNN (primitives are cached per thread count)
+     * and on our own kernels.
+     */
+    public void setThreads(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("threads should be a positive integer, but got " + n);
+        }
+        threads = n;
+        OwnKernels.setThreads(n);
+    }
+
+    /** Applies the thread count to the calling thread's OpenMP runtime if it changed. */
+    void applyThreads() {
+        int[] applied = appliedThreads.get();
+        int n = threads;
+        if (applied[0] != n) {
+            if (OwnKernels.setOpenMpThreads(n)) {
+                threadsApplied = true;
+            }
+            applied[0] = n;
+        }
+    }
+
+    /** What {@code conv4j info} prints: versions, ISA and threads. */
+    public Info info() {
+        applyThreads();
+        return new Info(Dnnl.version(), Dnnl.effectiveIsa(), Dnnl.cpuRuntime(), threads, threadsApplied,
+                OwnKernels.isa());
+    }
+
+    /**
+     * The native side as the backend sees it.
+     *
+     * @param onednnVersion e.g. {@code 3.8.1 (hash)}
+     * @param cpuIsa the ISA oneDNN dispatches to ({@code get_effective_cpu_isa}), e.g. {@code avx512_core_amx}
+     * @param threadingRuntime oneDNN's CPU runtime, {@code OpenMP} here
+     * @param threads threads per call
+     * @param threadsApplied whether the thread count can be applied (needs conv4j's native library)
+     * @param ownKernelsIsa the ISA of conv4j's own kernels, or {@code unavailable}
+     */
+    public record Info(String onednnVersion, String cpuIsa, String threadingRuntime, int threads,
+            boolean threadsApplied, String ownKernelsIsa) {
+        @Override
+        public String toString() {
+            return "oneDNN " + onednnVersion + ", CPU ISA " + cpuIsa + ", " + threadingRuntime + " threads " + threads
+                    + (threadsApplied ? "" : " (not applied: OpenMP default)") + ", own kernels " + ownKernelsIsa;
+        }
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    @Override
+    public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias) {
+        OneDnnConvKernel.checkWeights(spec, weight, bias);
+        return new OneDnnConvKernel(this, engine, spec, weight, bias);
+    }
+
+    // ---------------------------------------------------------------- pooling
+
+    @Override
+    public void pool(PoolProblem problem, Tensor input, Tensor output, Tensor indices) {
+        long[] in = batched(problem.batch(), problem.channels(), problem.inputSpatial());
+        long[] out = batched(problem.batch(), problem.channels(), problem.outputSpatial());
+        checkFloat("input", input, in);
+        checkFloat("output", output, out);
+        if (indices != null) {
+            if (problem.spec().kind() != PoolKind.MAX) {
+                throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
+            }
+            checkIndices(indices, out);
+        }
+        OneDnnAdapter.Route route = OneDnnAdapter.route(problem);
+        if (route == OneDnnAdapter.Route.NONE) {
+            return;
+        }
+        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null) {
+            runPool("pool " + problem.key(), problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
+        } else {
+            OwnKernels.pool(problem, input, output, indices);
+        }
+    }
+
+    @Override
+    public void adaptivePool(AdaptivePoolProblem problem, Tensor input, Tensor output, Tensor indices) {
+        long[] in = batched(problem.batch(), problem.channels(), problem.inputSpatial());
+        long[] out = batched(problem.batch(), problem.channels(), problem.outputSpatial());
+        checkFloat("input", input, in);
+        checkFloat("output", output, out);
+        if (indices != null) {
+            if (problem.spec().kind() != PoolKind.MAX) {
+                throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
+            }
+            checkIndices(indices, out);
+        }
+        OneDnnAdapter.Route route = OneDnnAdapter.route(problem);
+        if (route == OneDnnAdapter.Route.NONE) {
+            return;
+        }
+        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null) {
+            runPool("adaptive " + problem.key(), problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input,
+                    output);
+        } else {
+            OwnKernels.adaptivePool(problem, input, output, indices);
+        }
+    }
+
+    @Override
+    public void maxUnpool(UnpoolProblem problem, Tensor input, Tensor indices, Tensor output) {
+        long[] in = batched(problem.batch(), problem.channels(), problem.inputSpatial());
+        checkFloat("input", input, in);
+        checkIndices(indices, in);
+        checkFloat("output", output, batched(problem.batch(), problem.channels(), problem.outputSpatial()));
+        if (problem.batch() == 0) {
+            return;
+        }
+        OwnKernels.maxUnpool(problem, input, indices, output);
+    }
+
+    /** The implementation oneDNN chose for a pooling problem it runs (creating it if needed), for tests. */
+    String poolImplementation(PoolProblem problem) {
+        if (OneDnnAdapter.route(problem) != OneDnnAdapter.Route.ONEDNN_POOLING) {
+            return "own:" + OneDnnAdapter.route(problem);
+        }
+        applyThreads();
+        PoolPlan plan = poolPlans.acquire("pool " + problem.key() + " threads=" + threads,
+                k -> createPoolPlan(problem.spec().opName(), OneDnnAdapter.pool(problem)));
+        try {
+            return plan.primitive.implInfo();
+        } finally {
+            poolPlans.release(plan);
+        }
+    }
+
+    /**
+     * Runs a pooling problem on oneDNN's primitive whatever the route says, for measurements
+     * (for max pooling the result is PyTorch's only without NaN in the input).
+     */
+    void poolOnOneDnn(PoolProblem problem, Tensor input, Tensor output) {
+        runPool("forced " + problem.key(), problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
+    }
+
+    private void runPool(String key, String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
+        applyThreads();
+        PoolPlan plan = poolPlans.acquire(key + " threads=" + threads, k -> createPoolPlan(opName, desc));
+        try {
+            NativePrimitive p = plan.primitive;
+            p.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
+                    new dnnl_memory_desc[] {p.query(dnnl_query_src_md, 0), p.query(dnnl_query_dst_md, 0)},
+                    new Pointer[] {input.pointer(), output.pointer()});
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(output);
+        } finally {
+            poolPlans.release(plan);
+        }
+    }
+
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    private PoolPlan createPoolPlan(String opName, OneDnnAdapter.PoolDesc d) {
+        String what = opName + " (" + d + ")";
+        dnnl_primitive_attr attr = Dnnl.createAttr();
+        dnnl_memory_desc src = null;
+        dnnl_memory_desc dst = null;
+        try (PointerScope scope = new PointerScope()) {
+            src = Dnnl.denseDesc(d.src);
+            dst = Dnnl.denseDesc(d.dst);
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_pooling_forward_primitive_desc_create(pd, engine, dnnl_forward_inference, d.algorithm, src,
+                    dst, new LongPointer(d.strides), new LongPointer(d.kernel), new LongPointer(d.dilates),
+                    new LongPointer(d.padLeft), new LongPointer(d.padRight), attr), "pooling_forward for " + what);
+            return new PoolPlan(new NativePrimitive(engine, pd, what));
+        } finally {
+            Dnnl.destroy(attr);
+            Dnnl.destroy(src);
+            Dnnl.destroy(dst);
+        }
+    }
+
+    private static final class PoolPlan extends PlanCache.Plan {
+        final NativePrimitive primitive;
+
+        PoolPlan(NativePrimitive primitive) {
+            this.primitive = primitive;
+        }
+
+        @Override
+        protected void free() {
+            primitive.free();
+        }
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private static long[] batched(long n, long c, long[] spatial) {
+        return OneDnnAdapter.concat(new long[] {n, c}, spatial);
+    }
+
+    /** Refuses a tensor that is closed, not float32, or of another element count than {@code shape}. */
+    static void checkFloat(String name, Tensor t, long[] shape) {
+        check(name, t, DType.FLOAT32, shape);
+    }
+
+    private static void checkIndices(Tensor t, long[] shape) {
+        check("indices", t, DType.INT64, shape);
+    }
+
+    private static void check(String name, Tensor t, DType dtype, long[] shape) {
+        if (t == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (t.isClosed()) {
+            throw new IllegalStateException(name + " tensor is closed");
+        }
+        if (t.dtype() != dtype) {
+            throw new IllegalArgumentException(name + " should be " + dtype + ", but got " + t.dtype());
+        }
+        long expected = OneDnnAdapter.product(shape);
+        if (t.numel() != expected) {
+            throw new IllegalArgumentException(name + " should have shape " + Tuples.list(shape) + " (" + expected
+                    + " elements), but got " + Arrays.toString(t.shape()));
+        }
+    }
+}

@@ -1,0 +1,432 @@
+package dev.conv4j.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+
+import dev.conv4j.DType;
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.spec.ConvProblem;
+import dev.conv4j.spec.ConvSpec;
+import dev.conv4j.spec.Tuples;
+
+/**
+ * A convolution or transposed convolution prepared on oneDNN. Per resolved problem shape (and
+ * thread count) it caches a primitive, created with {@code format_tag::any} weights so oneDNN
+ * picks its fast layout; the PyTorch-layout weights are reordered into each distinct chosen
+ * layout once and shared by every primitive that uses it. Source and destination stay the
+ * caller's plain NC(D)(H)W tensors. Thread-safe; see {@link PlanCache} for the lifetime rules.
+ */
+final class OneDnnConvKernel implements ConvKernel {
+    /** Problem shapes kept per kernel. */
+    static final int CACHE_CAPACITY = 64;
+
+    private final OneDnnBackend backend;
+    private final dnnl_engine engine;
+    private final ConvSpec spec;
+    private final Tensor weight;
+    private final Tensor bias;
+    private final PlanCache<ConvPlan> plans = new PlanCache<>(CACHE_CAPACITY);
+    /** Weights in each layout a primitive chose; guarded by {@code this}. */
+    private final List<PackedWeights> packed = new ArrayList<>();
+    private volatile boolean closed;
+
+    OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias) {
+        this.backend = backend;
+        this.engine = engine;
+        this.spec = spec;
+        this.weight = weight;
+        this.bias = bias;
+    }
+
+    @Override
+    public void forward(ConvProblem problem, Tensor input, Tensor output) {
+        checkOpen();
+        if (!problem.spec().equals(spec)) {
+            throw new IllegalArgumentException("the problem's spec " + problem.spec()
+                    + " is not the one the kernel was prepared for: " + spec);
+        }
+        OneDnnBackend.checkFloat("input", input, problem.batchedInputShape());
+        OneDnnBackend.checkFloat("output", output, problem.batchedOutputShape());
+        if (OneDnnAdapter.isTrivial(problem)) {
+            // Empty output, or no input reaches it: every output element is the bias (or zero).
+            fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null);
+            return;
+        }
+        backend.applyThreads();
+        ConvPlan plan = plans.acquire(planKey(problem), k -> createPlan(problem));
+        try {
+            plan.run(problem, input, output);
+        } finally {
+            plans.release(plan);
+        }
+    }
+
+    /** The implementation oneDNN chose for {@code problem} (creating its primitive if needed), for tests. */
+    String implementation(ConvProblem problem) {
+        checkOpen();
+        backend.applyThreads();
+        ConvPlan plan = plans.acquire(planKey(problem), k -> createPlan(problem));
+        try {
+            return plan.primitive.implInfo();
+        } finally {
+            plans.release(plan);
+        }
+    }
+
+    /** Number of cached problem shapes, for tests. */
+    int cachedPlans() {
+        return plans.size();
+    }
+
+    /** Number of distinct prepacked weight layouts, for tests. */
+    synchronized int packedLayouts() {
+        return packed.size();
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        plans.close();
+        synchronized (this) {
+            for (PackedWeights w : new ArrayList<>(packed)) {
+                w.unref();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the prepared " + spec.opName() + " kernel is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- plans
+
+    /**
+     * What a plan depends on besides the kernel's spec: {@link ConvProblem#key()} less the spec
+     * (cheaper than that string on every call), and the thread count the primitive is made for.
+     */
+    private List<Long> planKey(ConvProblem p) {
+        int d = spec.dims();
+        Long[] key = new Long[2 + 4 * d];
+        key[0] = p.batch();
+        key[1] = (long) backend.threads();
+        long[] in = p.inputSpatial();
+        long[] out = p.outputSpatial();
+        int[] before = p.padBefore();
+        int[] after = p.padAfter();
+        for (int i = 0; i < d; i++) {
+            key[2 + i] = in[i];
+            key[2 + d + i] = out[i];
+            key[2 + 2 * d + i] = (long) before[i];
+            key[2 + 3 * d + i] = (long) after[i];
+        }
+        return Arrays.asList(key);
+    }
+
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    private ConvPlan createPlan(ConvProblem problem) {
+        OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
+        String what = spec.opName() + " for " + problem.key();
+        dnnl_primitive_attr attr = Dnnl.createAttr();
+        dnnl_memory_desc src = null;
+        dnnl_memory_desc weights = null;
+        dnnl_memory_desc biasDesc = null;
+        dnnl_memory_desc dst = null;
+        NativePrimitive primitive = null;
+        try (PointerScope scope = new PointerScope()) {
+            src = Dnnl.denseDesc(d.srcView);
+            weights = Dnnl.anyDesc(d.weights);
+            biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
+            dst = Dnnl.denseDesc(d.dst);
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            LongPointer strides = new LongPointer(d.strides);
+            LongPointer dilates = new LongPointer(d.dilates);
+            LongPointer padL = new LongPointer(d.padLeft);
+            LongPointer padR = new LongPointer(d.padRight);
+            if (d.transposed) {
+                Dnnl.check(dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                        dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
+                        "deconvolution_forward for " + what + " (" + d + ")");
+            } else {
+                Dnnl.check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                        dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
+                        "convolution_forward for " + what + " (" + d + ")");
+            }
+            primitive = new NativePrimitive(engine, pd, what);
+            PackedWeights w = packedWeights(primitive.query(dnnl_query_weights_md, 0), d);
+            NativePrimitive tailCopy = null;
+            NativePrimitive srcCopy = null;
+            try {
+                if (d.hasTail()) {
+                    tailCopy = createCopy(d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
+                            "output copy of " + what);
+                }
+                if (d.hasSrcView()) {
+                    srcCopy = createCopy(d.srcView, Dnnl.denseStrides(d.src), Dnnl.denseStrides(d.srcView),
+                            "input copy of " + what);
+                }
+            } catch (RuntimeException e) {
+                if (tailCopy != null) {
+                    tailCopy.free();
+                }
+                w.unref();
+                throw e;
+            }
+            ConvPlan plan = new ConvPlan(d, primitive, w, tailCopy, srcCopy);
+            primitive = null;
+            return plan;
+        } finally {
+            Dnnl.destroy(attr);
+            Dnnl.destroy(src);
+            Dnnl.destroy(weights);
+            Dnnl.destroy(biasDesc);
+            Dnnl.destroy(dst);
+            if (primitive != null) {
+                primitive.free();
+            }
+        }
+    }
+
+    /** A oneDNN reorder copying {@code dims} elements between two plain layouts given by strides. */
+    private NativePrimitive createCopy(long[] dims, long[] fromStrides, long[] toStrides, String what) {
+        dnnl_memory_desc from = Dnnl.stridedDesc(dims, fromStrides);
+        dnnl_memory_desc to = Dnnl.stridedDesc(dims, toStrides);
+        dnnl_primitive_attr attr = Dnnl.createAttr();
+        try {
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, attr), "reorder for " + what);
+            return new NativePrimitive(engine, pd, what);
+        } finally {
+            Dnnl.destroy(attr);
+            Dnnl.destroy(from);
+            Dnnl.destroy(to);
+        }
+    }
+
+    /**
+     * The weights in the layout {@code chosen}, reordered from PyTorch's layout the first time
+     * this layout is asked for. The result carries one reference for the caller.
+     */
+    private synchronized PackedWeights packedWeights(dnnl_memory_desc chosen, OneDnnAdapter.ConvDesc d) {
+        checkOpen();
+        for (PackedWeights w : packed) {
+            if (Dnnl.equal(w.desc, chosen)) {
+                w.refs++;
+                return w;
+            }
+        }
+        dnnl_memory_desc user = Dnnl.stridedDesc(d.weights, d.userWeightStrides);
+        dnnl_memory_desc desc = Dnnl.cloneDesc(chosen);
+        BytePointer data = null;
+        dnnl_primitive_attr attr = null;
+        try {
+            data = Dnnl.allocateAligned(Dnnl.size(desc));
+            attr = Dnnl.createAttr();
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, user, engine, desc, engine, attr),
+                    "reorder of the " + spec.opName() + " weights " + Tuples.list(spec.weightShape()));
+            NativePrimitive reorder = new NativePrimitive(engine, pd, "weights reorder of " + spec.opName());
+            try {
+                reorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new dnnl_memory_desc[] {user, desc},
+                        new Pointer[] {weight.pointer(), data});
+                Reference.reachabilityFence(weight);
+            } finally {
+                reorder.free();
+            }
+            PackedWeights w = new PackedWeights(desc, data);
+            packed.add(w);
+            w.refs = 2; // the kernel's and the caller's
+            data = null;
+            desc = null;
+            return w;
+        } finally {
+            Dnnl.destroy(user);
+            Dnnl.destroy(attr);
+            if (desc != null) {
+                Dnnl.destroy(desc);
+            }
+            if (data != null) {
+                data.close();
+            }
+        }
+    }
+
+    /** Weights in one oneDNN layout; freed when the kernel and every plan using them let go. */
+    private final class PackedWeights {
+        final dnnl_memory_desc desc;
+        final BytePointer data;
+        int refs;
+
+        PackedWeights(dnnl_memory_desc desc, BytePointer data) {
+            this.desc = desc;
+            this.data = data;
+        }
+
+        void unref() {
+            synchronized (OneDnnConvKernel.this) {
+                if (--refs == 0) {
+                    packed.remove(this);
+                    Dnnl.destroy(desc);
+                    data.close();
+                }
+            }
+        }
+    }
+
+    /** One problem shape: the primitive, its weights, and the copy for a negative right padding. */
+    private final class ConvPlan extends PlanCache.Plan {
+        final OneDnnAdapter.ConvDesc desc;
+        final NativePrimitive primitive;
+        final PackedWeights weights;
+        final NativePrimitive tailCopy;
+        final NativePrimitive srcCopy;
+
+        ConvPlan(OneDnnAdapter.ConvDesc desc, NativePrimitive primitive, PackedWeights weights, NativePrimitive tailCopy,
+                NativePrimitive srcCopy) {
+            this.desc = desc;
+            this.primitive = primitive;
+            this.weights = weights;
+            this.tailCopy = tailCopy;
+            this.srcCopy = srcCopy;
+        }
+
+        void run(ConvProblem problem, Tensor input, Tensor output) {
+            Tensor padded = null;
+            BytePointer smallDst = null;
+            BytePointer view = null;
+            try {
+                Tensor src = input;
+                if (desc.prePadBefore != null) {
+                    padded = Tensor.zeros(desc.src);
+                    OwnKernels.pad(spec.paddingMode(), input, problem.batchedInputShape(), desc.prePadBefore,
+                            desc.prePadAfter, padded);
+                    src = padded;
+                }
+                Pointer srcData = src.pointer();
+                if (srcCopy != null) {
+                    view = Dnnl.allocateAligned(OneDnnAdapter.product(desc.srcView) * Float.BYTES);
+                    srcCopy.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+                            new dnnl_memory_desc[] {srcCopy.query(dnnl_query_src_md, 0), srcCopy.query(dnnl_query_dst_md, 0)},
+                            new Pointer[] {srcData, view});
+                    srcData = view;
+                }
+                Pointer dstData = output.pointer();
+                if (tailCopy != null) {
+                    smallDst = Dnnl.allocateAligned(OneDnnAdapter.product(desc.dst) * Float.BYTES);
+                    dstData = smallDst;
+                }
+                primitive.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+                        new dnnl_memory_desc[] {primitive.query(dnnl_query_src_md, 0), weights.desc,
+                            primitive.query(dnnl_query_weights_md, 1), primitive.query(dnnl_query_dst_md, 0)},
+                        new Pointer[] {srcData, weights.data, bias == null ? null : bias.pointer(), dstData});
+                if (tailCopy != null) {
+                    tailCopy.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+                            new dnnl_memory_desc[] {tailCopy.query(dnnl_query_src_md, 0),
+                                tailCopy.query(dnnl_query_dst_md, 0)},
+                            new Pointer[] {smallDst, output.pointer()});
+                    fillBias(output, problem.batch(), Arrays.copyOfRange(desc.dst, 2, desc.dst.length));
+                }
+                Reference.reachabilityFence(input);
+                Reference.reachabilityFence(output);
+                Reference.reachabilityFence(bias);
+                Reference.reachabilityFence(padded);
+            } finally {
+                if (padded != null) {
+                    padded.close();
+                }
+                if (smallDst != null) {
+                    smallDst.close();
+                }
+                if (view != null) {
+                    view.close();
+                }
+            }
+        }
+
+        @Override
+        protected void free() {
+            primitive.free();
+            if (tailCopy != null) {
+                tailCopy.free();
+            }
+            if (srcCopy != null) {
+                srcCopy.free();
+            }
+            weights.unref();
+        }
+    }
+
+    // ---------------------------------------------------------------- bias
+
+    /**
+     * Writes the bias into the output positions outside the box {@code [0, computed)} of every
+     * plane (all positions when {@code computed} is null); the rest stays as it is. Without
+     * bias those positions keep the caller's zeros.
+     */
+    private void fillBias(Tensor output, long batch, long[] computed) {
+        if (bias == null || batch == 0) {
+            return;
+        }
+        float[] b = bias.toFloatArray();
+        int d = spec.dims();
+        long[] out = Tuples.to3(Arrays.copyOfRange(outputDims(output), 0, d), 1);
+        long[] box = computed == null ? new long[] {0, 0, 0} : Tuples.to3(computed, 1);
+        long plane = out[0] * out[1] * out[2];
+        FloatBuffer buf = output.floatBuffer();
+        for (long n = 0; n < batch; n++) {
+            for (int c = 0; c < b.length; c++) {
+                long base = (n * b.length + c) * plane;
+                for (long z = 0; z < out[0]; z++) {
+                    for (long y = 0; y < out[1]; y++) {
+                        boolean inside = z < box[0] && y < box[1];
+                        long row = base + (z * out[1] + y) * out[2];
+                        for (long x = inside ? box[2] : 0; x < out[2]; x++) {
+                            buf.put(Math.toIntExact(row + x), b[c]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private long[] outputDims(Tensor output) {
+        long[] shape = output.shape();
+        return Arrays.copyOfRange(shape, shape.length - spec.dims(), shape.length);
+    }
+
+    static void checkWeights(ConvSpec spec, Tensor weight, Tensor bias) {
+        OneDnnBackend.checkFloat("weight", weight, spec.weightShape());
+        if (spec.bias()) {
+            if (bias == null) {
+                throw new IllegalArgumentException(spec.opName() + " was built with bias=True but got no bias tensor");
+            }
+            OneDnnBackend.checkFloat("bias", bias, new long[] {spec.outChannels()});
+        } else if (bias != null) {
+            throw new IllegalArgumentException(spec.opName() + " was built with bias=False but got a bias tensor");
+        }
+        if (weight.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("weight must be float32");
+        }
+    }
+}

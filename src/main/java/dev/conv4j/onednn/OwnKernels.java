@@ -1,0 +1,60 @@
+package dev.conv4j.onednn;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.kernels.Kernels;
+import dev.conv4j.spec.AdaptivePoolProblem;
+import dev.conv4j.spec.PaddingMode;
+import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.UnpoolProblem;
+
+/**
+ * The calls this backend makes into conv4j's own native kernels ({@link Kernels}) for what
+ * oneDNN cannot compute exactly as PyTorch does. Kept in one class so the backend depends on
+ * that facade in one place.
+ */
+final class OwnKernels {
+    private OwnKernels() {
+    }
+
+    static boolean available() {
+        return Kernels.available();
+    }
+
+    static String isa() {
+        return Kernels.available() ? Kernels.isa() : "unavailable (" + Kernels.loadError() + ")";
+    }
+
+    /** Pads {@code input} (batched shape given) in {@code mode} into {@code output}. */
+    static void pad(PaddingMode mode, Tensor input, long[] batchedInputShape, int[] before, int[] after, Tensor output) {
+        Kernels.pad(mode, input, batchedInputShape, before, after, output);
+    }
+
+    static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices) {
+        Kernels.pool(p, input, output, indices);
+    }
+
+    static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices) {
+        Kernels.adaptivePool(p, input, output, indices);
+    }
+
+    static void maxUnpool(UnpoolProblem p, Tensor input, Tensor indices, Tensor output) {
+        Kernels.maxUnpool(p, input, indices, output);
+    }
+
+    /** Sets the threads of our own kernels (a process-wide setting of their thread pool). */
+    static void setThreads(int threads) {
+        if (Kernels.available()) {
+            Kernels.setThreads(threads);
+        }
+    }
+
+    /**
+     * Sets the OpenMP thread count of the calling thread, which oneDNN reads when it creates and
+     * runs a primitive. Neither the dnnl preset nor our native library exposes
+     * {@code omp_set_num_threads} yet, so this returns false and oneDNN keeps OpenMP's default
+     * ({@code OMP_NUM_THREADS}, else all processors).
+     */
+    static boolean setOpenMpThreads(int threads) {
+        return false;
+    }
+}

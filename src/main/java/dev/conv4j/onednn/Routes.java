@@ -1,0 +1,69 @@
+package dev.conv4j.onednn;
+
+import java.util.List;
+
+/**
+ * Which implementation runs each operator and configuration on the oneDNN backend: the
+ * README's operator table. {@link OneDnnAdapter} makes the decisions; this table states them.
+ */
+public final class Routes {
+    private Routes() {
+    }
+
+    /** One row: operator, configuration, implementation, reason. */
+    public record Row(String operator, String configuration, String implementation, String reason) {
+    }
+
+    public static final List<Row> TABLE = List.of(
+            new Row("Conv1d/2d/3d", "padding_mode='zeros' (explicit, 'same' incl. even kernels, 'valid'), any stride, "
+                    + "dilation, groups (incl. depthwise), bias",
+                    "oneDNN convolution_forward",
+                    "weights prepacked once per layout (format any); asymmetric 'same' padding as left/right padding; "
+                    + "dilation - 1; bias in the primitive"),
+            new Row("Conv1d/2d/3d", "a dimension with one output position and stride > 1",
+                    "oneDNN convolution_forward with stride 1 there, on a oneDNN reorder copy of the input the window "
+                    + "covers (when it ends before the input does)",
+                    "oneDNN 3.8.1's brg_conv_fwd is wrong for 1 input channel, output width 1, stride > 1"),
+            new Row("Conv1d/2d/3d", "padding_mode='reflect', 'replicate' or 'circular'",
+                    "own Kernels.pad into a temporary, then oneDNN convolution_forward without padding",
+                    "oneDNN pads with zeros only"),
+            new Row("ConvTranspose1d/2d/3d", "output_padding <= padding (incl. output_size)",
+                    "oneDNN deconvolution_forward",
+                    "PyTorch [in, out/groups, k...] weights described by strides, reordered once"),
+            new Row("ConvTranspose1d/2d/3d", "output_padding > padding in some dimension",
+                    "oneDNN deconvolution_forward into a temporary + oneDNN reorder into the output; trailing "
+                    + "positions = bias",
+                    "oneDNN refuses negative right padding; those positions receive no input"),
+            new Row("Conv*/ConvTranspose*",
+                    "batch 0, out_channels 0, an input without elements, or a single window inside the left padding",
+                    "none (output empty, or bias)", "nothing to compute"),
+            new Row("AvgPool1d/2d/3d", "no divisor_override; count_include_pad=False, or True without a ceil-mode "
+                    + "window past the padded input",
+                    "oneDNN pooling_forward (avg_exclude_padding / avg_include_padding)",
+                    "same divisor as PyTorch"),
+            new Row("AvgPool1d/2d/3d", "divisor_override, or count_include_pad=True with a ceil-mode window past "
+                    + "the padded input",
+                    "own Kernels.pool",
+                    "oneDNN counts the overhang in the divisor; no divisor override"),
+            new Row("MaxPool1d/2d/3d", "all (with or without return_indices)", "own Kernels.pool",
+                    "oneDNN max does not propagate NaN and has no PyTorch indices; a NaN check would read the input "
+                    + "once more"),
+            new Row("LPPool1d/2d", "all", "own Kernels.pool", "no oneDNN primitive"),
+            new Row("AdaptiveAvgPool1d/2d/3d", "every input size divisible by its output size (e.g. global pooling)",
+                    "oneDNN pooling_forward (avg, kernel = stride = in/out)", "identical windows"),
+            new Row("AdaptiveAvgPool1d/2d/3d", "otherwise", "own Kernels.adaptivePool",
+                    "overlapping, uneven windows"),
+            new Row("AdaptiveMaxPool1d/2d/3d", "all", "own Kernels.adaptivePool", "NaN propagation, indices"),
+            new Row("MaxUnpool1d/2d/3d", "all", "own Kernels.maxUnpool", "no oneDNN primitive"),
+            new Row("pooling", "batch 0 or empty output", "none", "nothing to compute"));
+
+    /** The table as Markdown. */
+    public static String markdown() {
+        StringBuilder sb = new StringBuilder("| operator | configuration | runs on | why |\n|---|---|---|---|\n");
+        for (Row r : TABLE) {
+            sb.append("| ").append(r.operator()).append(" | ").append(r.configuration()).append(" | ")
+                    .append(r.implementation()).append(" | ").append(r.reason()).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

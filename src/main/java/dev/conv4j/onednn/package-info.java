@@ -1,0 +1,15 @@
+/**
+ * The native backend on oneDNN 3.8 (JavaCPP preset {@code org.bytedeco:dnnl}).
+ *
+ * <ul>
+ *   <li>{@link dev.conv4j.onednn.OneDnnBackend}: the {@code Backend}; one CPU engine, a stream per call.
+ *   <li>{@code OneDnnAdapter}: the one translation of PyTorch's conventions into oneDNN's
+ *       (dilation minus one, left/right padding, grouped and transposed weight layouts,
+ *       pooling algorithms) and the routing of each call to oneDNN or to our own kernels.
+ *   <li>{@code OneDnnConvKernel}: a prepared convolution; per problem shape a cached primitive
+ *       with weights reordered once into the layout oneDNN chose.
+ *   <li>{@code Dnnl}: the C API calls, with oneDNN status codes mapped to exceptions in one place.
+ *   <li>{@link dev.conv4j.onednn.Routes#TABLE}: which operator and configuration runs where.
+ * </ul>
+ */
+package dev.conv4j.onednn;
