@@ -1,6 +1,9 @@
 // conv4j native kernels: argument checks, the thread pool, run-time ISA dispatch, and the
 // kernels that need no SIMD of their own (pad, max_unpool). The pooling bodies are in
 // conv4j_pool.inc, compiled here once per instruction set.
+#if defined(__linux__) || defined(__APPLE__)
+#include <dlfcn.h>
+#endif
 #include "conv4j_kernels.h"
 
 #include <algorithm>
@@ -726,6 +729,27 @@ double peak_gflops(int threads, double seconds) {
         total += rate[static_cast<size_t>(t)] + (sink[static_cast<size_t>(t)] == 12345.0f ? 1e-30 : 0.0);
     }
     return total / 1e9;
+}
+
+int set_openmp_threads(int threads) {
+    if (threads < 1) {
+        return 0;
+    }
+#if defined(__linux__) || defined(__APPLE__)
+    // RTLD_NOLOAD: only find a runtime that is already loaded; never load a second one.
+    void* gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    if (gomp == nullptr) {
+        return 0;
+    }
+    auto set = reinterpret_cast<void (*)(int)>(dlsym(gomp, "omp_set_num_threads"));
+    if (set != nullptr) {
+        set(threads);
+    }
+    dlclose(gomp);
+    return set != nullptr ? 1 : 0;
+#else
+    return 0;
+#endif
 }
 
 }  // namespace conv4j

@@ -129,6 +129,14 @@ int max_unpool(const int64_t* desc, const float* in, const int64_t* indices, flo
  */
 double peak_gflops(int threads, double seconds);
 
+/**
+ * Sets the calling thread's OpenMP thread count in the OpenMP runtime already loaded in the
+ * process (the libgomp that oneDNN's library brings), without linking one of our own: oneDNN
+ * reads it when it creates and runs primitives. Returns 1 if applied, 0 if no such runtime is
+ * loaded (or on platforms without dlopen).
+ */
+int set_openmp_threads(int threads);
+
 }  // namespace conv4j
 
 #endif  // CONV4J_KERNELS_H

@@ -322,6 +322,21 @@ public final class Kernels {
     }
 
     /**
+     * Sets the calling thread's OpenMP thread count in the OpenMP runtime oneDNN loaded (oneDNN
+     * reads it when it creates and runs primitives).
+     *
+     * @return false if no OpenMP runtime is loaded in the process
+     */
+    public static boolean setOpenMpThreads(int threads) {
+        requireAvailable();
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads should be between 1 and " + MAX_THREADS + ", but got "
+                    + threads);
+        }
+        return NativeKernels.set_openmp_threads(threads) == 1;
+    }
+
+    /**
      * Measures this machine's single-precision peak with independent FMA chains on the active
      * path's widest vectors, on {@code threads} threads for about {@code seconds}.
      *

@@ -82,4 +82,7 @@ public final class NativeKernels {
             int threads);
 
     public static native double peak_gflops(int threads, double seconds);
+
+    /** 1 if the OpenMP runtime loaded in the process took the calling thread's count, else 0. */
+    public static native int set_openmp_threads(int threads);
 }

@@ -40,11 +40,10 @@ import dev.conv4j.spec.UnpoolProblem;
  * when a primitive is created and run. The count this backend uses comes from
  * {@link #setThreads}, else the system property {@value #THREADS_PROPERTY}, else the number of
  * available processors. Our own kernels get it through {@code Kernels.setThreads}. For oneDNN
- * it is meant to be applied to each calling thread before it creates or runs a primitive, by
- * {@code omp_set_num_threads} of the OpenMP runtime oneDNN loaded ({@code OwnKernels.setOpenMpThreads});
- * the dnnl 3.8.1 preset exposes no OpenMP setter (only the library's own functions), so until
- * conv4j's native library provides one, oneDNN uses OpenMP's default: the environment variable
- * {@code OMP_NUM_THREADS} read when the library loads, else all processors. {@link #info()}
+ * it is applied to each calling thread before it creates or runs a primitive, by
+ * {@code omp_set_num_threads} of the OpenMP runtime oneDNN loaded ({@code OwnKernels.setOpenMpThreads}:
+ * the dnnl 3.8.1 preset exposes no OpenMP setter, so our native library calls it). If that fails,
+ * oneDNN uses OpenMP's default ({@code OMP_NUM_THREADS}, else all processors); {@link #info()}
  * says which.
  */
 public final class OneDnnBackend implements Backend {

@@ -50,11 +50,11 @@ final class OwnKernels {
 
     /**
      * Sets the OpenMP thread count of the calling thread, which oneDNN reads when it creates and
-     * runs a primitive. Neither the dnnl preset nor our native library exposes
-     * {@code omp_set_num_threads} yet, so this returns false and oneDNN keeps OpenMP's default
-     * ({@code OMP_NUM_THREADS}, else all processors).
+     * runs a primitive; the dnnl preset exposes no OpenMP setter, so our native library calls
+     * {@code omp_set_num_threads} of the runtime oneDNN loaded. False if that failed (oneDNN then
+     * keeps OpenMP's default: {@code OMP_NUM_THREADS}, else all processors).
      */
     static boolean setOpenMpThreads(int threads) {
-        return false;
+        return Kernels.available() && Kernels.setOpenMpThreads(threads);
     }
 }
