@@ -55,8 +55,10 @@ public final class Kernels {
             }
             return null;
         } catch (LinkageError | RuntimeException e) {
-            return "cannot load the conv4j native kernels (libjniNativeKernels for "
-                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + "): " + e;
+            String platform = org.bytedeco.javacpp.Loader.getPlatform();
+            return "cannot load the conv4j native kernels (libjniNativeKernels for " + platform + "): " + e
+                    + "; put conv4j-<version>-" + platform + ".jar on the class path (or depend on conv4j-platform),"
+                    + " or choose the reference backend with -Dconv4j.backend=reference";
         }
     }
 

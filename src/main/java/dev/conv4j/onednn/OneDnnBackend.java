@@ -82,6 +82,10 @@ public final class OneDnnBackend implements Backend {
                     } catch (LinkageError | RuntimeException e) {
                         throw new IllegalStateException(loadFailureMessage(e), e);
                     }
+                    // the native path is oneDNN plus our own kernels: refuse it whole, never half
+                    if (!dev.conv4j.kernels.Kernels.available()) {
+                        throw new IllegalStateException(dev.conv4j.kernels.Kernels.loadError());
+                    }
                     b = new OneDnnBackend();
                     instance = b;
                 }
