@@ -135,6 +135,18 @@ final class OneDnnAdapter {
         return false;
     }
 
+    /** True when some output window of a zero-padded convolution lies wholly in the padding. */
+    static boolean windowInPadding(ConvProblem p) {
+        ConvSpec s = p.spec();
+        for (int i = 0; i < s.dims(); i++) {
+            long extent = (long) s.dilation()[i] * (s.kernelSize()[i] - 1) + 1;
+            if (p.padBefore()[i] >= extent || p.padAfter()[i] >= extent) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static ConvDesc conv(ConvProblem p) {
         ConvSpec s = p.spec();
         int d = s.dims();
@@ -186,8 +198,10 @@ final class OneDnnAdapter {
             int[] preBefore = null;
             int[] preAfter = null;
             Route route = Route.ONEDNN_CONVOLUTION;
-            if (s.paddingMode() != PaddingMode.ZEROS) {
-                // Our kernel pads in the mode; the convolution then runs without padding.
+            if (s.paddingMode() != PaddingMode.ZEROS || windowInPadding(p)) {
+                // Our kernel pads in the mode; the convolution then runs without padding. Also for
+                // zero padding at least as wide as the dilated kernel: oneDNN 3.8.1's brg_conv_fwd
+                // crashes (SIGSEGV in perform_outwork) on output windows lying wholly in the padding.
                 route = Route.OWN_PAD_THEN_ONEDNN_CONVOLUTION;
                 preBefore = before;
                 preAfter = after;

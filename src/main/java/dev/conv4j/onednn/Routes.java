@@ -27,6 +27,10 @@ public final class Routes {
             new Row("Conv1d/2d/3d", "padding_mode='reflect', 'replicate' or 'circular'",
                     "own Kernels.pad into a temporary, then oneDNN convolution_forward without padding",
                     "oneDNN pads with zeros only"),
+            new Row("Conv1d/2d/3d", "zero padding at least as wide as the dilated kernel (an output window wholly "
+                    + "in the padding)",
+                    "own Kernels.pad (zeros) into a temporary, then oneDNN convolution_forward without padding",
+                    "oneDNN 3.8.1's brg_conv_fwd crashes on windows wholly in the padding"),
             new Row("ConvTranspose1d/2d/3d", "output_padding <= padding (incl. output_size)",
                     "oneDNN deconvolution_forward",
                     "PyTorch [in, out/groups, k...] weights described by strides, reordered once"),
