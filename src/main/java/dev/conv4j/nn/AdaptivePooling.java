@@ -48,7 +48,7 @@ public class AdaptivePooling implements Module {
 
     @Override
     public void close() {
-        state.markClosed();
+        state.close(() -> { });
     }
 
     @Override

@@ -119,21 +119,25 @@ public class Convolution implements Module {
      * preceded by batch and channel sizes, as PyTorch accepts it. Null means the default size.
      */
     public Tensor forward(Tensor input, long... outputSize) {
-        state.checkOpen();
-        ModuleState.checkFloatInput(input, "input");
-        ConvProblem p = ConvGeometry.forward(spec, input.shape(), outputSize);
-        return Outputs.compute(p.outputShape(), out -> kernel.forward(p, input, out));
+        state.enter();
+        try {
+            ModuleState.checkFloatInput(input, "input");
+            ConvProblem p = ConvGeometry.forward(spec, input.shape(), outputSize);
+            return Outputs.compute(p.outputShape(), out -> kernel.forward(p, input, out));
+        } finally {
+            state.exit();
+        }
     }
 
     @Override
     public void close() {
-        if (state.markClosed()) {
+        state.close(() -> {
             kernel.close();
             weight.close();
             if (bias != null) {
                 bias.close();
             }
-        }
+        });
     }
 
     @Override

@@ -49,7 +49,7 @@ public class MaxUnpooling implements AutoCloseable {
 
     @Override
     public void close() {
-        state.markClosed();
+        state.close(() -> { });
     }
 
     @Override

@@ -52,7 +52,7 @@ public class Pooling implements Module {
 
     @Override
     public void close() {
-        state.markClosed();
+        state.close(() -> { });
     }
 
     @Override

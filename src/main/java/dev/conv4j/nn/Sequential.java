@@ -26,7 +26,15 @@ public final class Sequential implements Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        state.checkOpen();
+        state.enter();
+        try {
+            return chain(input);
+        } finally {
+            state.exit();
+        }
+    }
+
+    private Tensor chain(Tensor input) {
         Tensor current = input;
         for (Module m : modules) {
             Tensor next;
@@ -44,11 +52,7 @@ public final class Sequential implements Module {
 
     @Override
     public void close() {
-        if (state.markClosed()) {
-            for (Module m : modules) {
-                m.close();
-            }
-        }
+        state.close(() -> modules.forEach(Module::close));
     }
 
     @Override
