@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/conv4j}: run and check PyTorch cases, print system info, benchmark. */
 @Command(name = "conv4j", mixinStandardHelpOptions = true, version = "conv4j 0.1.0",
         description = "PyTorch's convolution and pooling operators on the JVM.",
-        subcommands = {Main.Run.class, Main.Check.class, Main.Info.class})
+        subcommands = {Main.Run.class, Main.Check.class, Main.Info.class, Bench.class})
 public final class Main implements Callable<Integer> {
 
     @Override

@@ -1,0 +1,109 @@
+package dev.conv4j.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The text table of {@code bin/conv4j bench}: layer, batch, backend, median ms, GFLOPS
+ * (convolutions), speed-up of oneDNN over the reference at the same batch, % of the
+ * machine's measured peak, and the CPU share other processes took while the row ran (from 5%).
+ */
+public final class ResultTable {
+    /** Name of the backend that speed-ups are computed for. */
+    public static final String FAST = "onednn";
+    /** Name of the backend that speed-ups are relative to. */
+    public static final String SLOW = "reference";
+
+    static final String[] HEADER = {"layer", "batch", "backend", "median ms", "GFLOPS", "speed-up", "% peak",
+        "other load"};
+    private static final boolean[] RIGHT = {false, true, false, true, true, true, true, true};
+    /** Other processes' CPU share from which the "other load" column shows it. */
+    public static final double SHOWN_LOAD = 0.05;
+
+    private ResultTable() {
+    }
+
+    /**
+     * The table, one line per row plus a header and a rule; every line ends with a newline.
+     *
+     * @param peakGflops the machine's measured peak, or NaN/0 when unknown (the column stays empty)
+     */
+    public static String format(List<BenchRow> rows, double peakGflops) {
+        List<String[]> cells = new ArrayList<>();
+        cells.add(HEADER);
+        for (BenchRow r : rows) {
+            cells.add(cells(r, rows, peakGflops));
+        }
+        int[] width = new int[HEADER.length];
+        for (String[] line : cells) {
+            for (int c = 0; c < line.length; c++) {
+                width[c] = Math.max(width[c], line[c].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        appendLine(out, HEADER, width);
+        String[] rule = new String[HEADER.length];
+        for (int c = 0; c < rule.length; c++) {
+            rule[c] = "-".repeat(width[c]);
+        }
+        appendLine(out, rule, width);
+        for (String[] line : cells.subList(1, cells.size())) {
+            appendLine(out, line, width);
+        }
+        return out.toString();
+    }
+
+    /** The cells of one row. */
+    static String[] cells(BenchRow r, List<BenchRow> all, double peakGflops) {
+        double g = r.gflops();
+        double pct = Timing.percentOfPeak(g, peakGflops);
+        String speedup = speedupOver(r, all).map(ResultTable::formatSpeedup).orElse("");
+        return new String[] {r.layer(), String.valueOf(r.batch()), r.backend(), r.ok() ? formatMs(r.ms()) : "failed",
+            Double.isNaN(g) ? "" : formatGflops(g), speedup,
+            Double.isNaN(pct) ? "" : String.format(Locale.ROOT, "%.1f%%", pct),
+            r.othersCpu() >= SHOWN_LOAD ? String.format(Locale.ROOT, "%.0f%%", 100 * r.othersCpu()) : ""};
+    }
+
+    /** For a oneDNN row with a reference row of the same layer and batch: reference ms / oneDNN ms. */
+    public static Optional<Double> speedupOver(BenchRow r, List<BenchRow> all) {
+        if (!r.ok() || !r.backend().equals(FAST)) {
+            return Optional.empty();
+        }
+        return all.stream()
+                .filter(o -> o.ok() && o.backend().equals(SLOW) && o.layer().equals(r.layer()) && o.batch() == r.batch())
+                .findFirst().map(o -> Timing.speedup(o.ms(), r.ms()));
+    }
+
+    /** One line per failed row: {@code failed: layer bN backend: message}; empty if none failed. */
+    public static List<String> failures(List<BenchRow> rows) {
+        return rows.stream().filter(r -> !r.ok())
+                .map(r -> "failed: " + r.layer() + " b" + r.batch() + " " + r.backend() + ": " + r.error()).toList();
+    }
+
+    static String formatMs(double ms) {
+        return String.format(Locale.ROOT, ms < 1 ? "%.4f" : "%.3f", ms);
+    }
+
+    /** One decimal, or three below 1 GFLOPS (the reference's rates). */
+    static String formatGflops(double g) {
+        return String.format(Locale.ROOT, g < 1 ? "%.3f" : "%.1f", g);
+    }
+
+    static String formatSpeedup(double s) {
+        return String.format(Locale.ROOT, s < 10 ? "%.1fx" : "%.0fx", s);
+    }
+
+    private static void appendLine(StringBuilder out, String[] line, int[] width) {
+        StringBuilder b = new StringBuilder();
+        for (int c = 0; c < line.length; c++) {
+            if (c > 0) {
+                b.append("  ");
+            }
+            String pad = " ".repeat(width[c] - line[c].length());
+            b.append(RIGHT[c] ? pad + line[c] : line[c] + pad);
+        }
+        out.append(b.toString().stripTrailing()).append('\n');
+    }
+}

@@ -1,0 +1,72 @@
+package dev.conv4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.conv4j.cli.Main;
+
+/** {@code conv4j bench} end to end on its cheapest layer (global average pooling) on the reference backend. */
+class BenchCommandTest {
+
+    /** Runs the command line with standard output and error captured: {exit status, out, err}. */
+    private static String[] run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int status = Main.execute(args);
+            return new String[] {String.valueOf(status), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void runsAndWritesJsonAndHtml(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Path html = dir.resolve("bench.html");
+        String[] r = run("bench", "--backend", "reference", "--layers", "gap", "--reps", "2", "--json", json.toString(),
+                "--html", html.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("\ngap 2048 7      1  reference  "), r[1]);
+        assertTrue(r[1].contains("* reference: batch 1 only"), r[1]);
+        assertTrue(r[1].startsWith("conv4j bench: 1 layer, batch 1, reference;"), r[1]);
+        assertTrue(r[2].contains("\r[1/1] gap 2048 7 b1 reference"), r[2]);
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        assertEquals(1, rows.size());
+        assertEquals("gap 2048 7", rows.get(0).get("layer").asText());
+        assertEquals("reference", rows.get(0).get("backend").asText());
+        assertTrue(rows.get(0).get("ms").asDouble() > 0);
+        assertTrue(rows.get(0).get("gflops").isNull());
+        assertTrue(Files.readString(html).contains("No convolution ran at batch 1."));
+    }
+
+    @Test
+    void badOptionsGiveOneErrorLine() {
+        String[] r = run("bench", "--layers", "vgg");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("error: no benchmark layer matches 'vgg'"), r[2]);
+        assertEquals(1, r[2].strip().lines().count());
+        r = run("bench", "--backend", "reference", "--batch", "16");
+        assertEquals("2", r[0]);
+        assertEquals("error: nothing to run: the reference backend runs at batch 1 only, but --batch is 16", r[2].strip());
+        r = run("bench", "--backend", "gpu");
+        assertEquals("error: --backend should be onednn, reference or both, but got 'gpu'", r[2].strip());
+    }
+}

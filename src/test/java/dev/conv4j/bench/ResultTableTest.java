@@ -1,0 +1,65 @@
+package dev.conv4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** The text table; widths and numbers worked out by hand. */
+class ResultTableTest {
+    // res2 at batch 1: 231,211,008 FLOPs. 2 ms -> 115.605504 GFLOPS, 28.9% of 400; 500 ms -> 0.462 GFLOPS, 0.1%.
+    static final BenchRow FAST = new BenchRow("res2 3x3 64-64 56", 1, "onednn", 2.0, 231_211_008, 250);
+    static final BenchRow SLOW = new BenchRow("res2 3x3 64-64 56", 1, "reference", 500.0, 231_211_008, 3);
+    static final BenchRow POOL = new BenchRow("gap 2048 7", 16, "onednn", 0.25, Double.NaN, 2000);
+
+    @Test
+    void formatsColumnsAlignedWithSpeedupAndPeak() {
+        String expected = ""
+                + "layer              batch  backend    median ms  GFLOPS  speed-up  % peak  other load\n"
+                + "-----------------  -----  ---------  ---------  ------  --------  ------  ----------\n"
+                + "res2 3x3 64-64 56      1  onednn         2.000   115.6      250x   28.9%\n"
+                + "res2 3x3 64-64 56      1  reference    500.000   0.462              0.1%         37%\n"
+                + "gap 2048 7            16  onednn        0.2500\n";
+        // Other processes' share is shown from 5%: 0.37 -> 37%, 0.049 -> blank.
+        assertEquals(expected, ResultTable.format(List.of(FAST.withOthersCpu(0.049), SLOW.withOthersCpu(0.37), POOL), 400));
+    }
+
+    @Test
+    void withoutAPeakThePercentColumnStaysEmpty() {
+        String t = ResultTable.format(List.of(FAST), Double.NaN);
+        // Without the reference row the backend column is as wide as its header.
+        assertTrue(t.endsWith("res2 3x3 64-64 56      1  onednn       2.000   115.6\n"), t);
+    }
+
+    @Test
+    void speedupOnlyForOnednnWithAReferenceRowOfTheSameBatch() {
+        assertEquals(Optional.of(250.0), ResultTable.speedupOver(FAST, List.of(FAST, SLOW)));
+        assertEquals(Optional.empty(), ResultTable.speedupOver(SLOW, List.of(FAST, SLOW)));
+        BenchRow b16 = new BenchRow("res2 3x3 64-64 56", 16, "onednn", 20.0, 16 * 231_211_008.0, 25);
+        assertEquals(Optional.empty(), ResultTable.speedupOver(b16, List.of(FAST, SLOW, b16)));
+        BenchRow failed = BenchRow.failed("res2 3x3 64-64 56", 1, "reference", 231_211_008, "boom");
+        assertEquals(Optional.empty(), ResultTable.speedupOver(FAST, List.of(FAST, failed)));
+    }
+
+    @Test
+    void numberFormats() {
+        assertEquals("12.346", ResultTable.formatMs(12.3456));
+        assertEquals("0.0213", ResultTable.formatMs(0.02134));
+        assertEquals("3.5x", ResultTable.formatSpeedup(3.46));
+        assertEquals("412x", ResultTable.formatSpeedup(411.6));
+        assertEquals("0.043", ResultTable.formatGflops(0.0425));
+        assertEquals("140.7", ResultTable.formatGflops(140.72));
+    }
+
+    @Test
+    void failedRowsSayFailedAndGetANote() {
+        BenchRow failed = BenchRow.failed("maxpool 3x3/2 64 112", 1, "onednn", Double.NaN, "MaxPool2d needs kernels");
+        String t = ResultTable.format(List.of(failed), 400);
+        assertTrue(t.endsWith("maxpool 3x3/2 64 112      1  onednn      failed\n"), t);
+        assertEquals(List.of("failed: maxpool 3x3/2 64 112 b1 onednn: MaxPool2d needs kernels"),
+                ResultTable.failures(List.of(FAST, failed)));
+    }
+}
