@@ -217,10 +217,8 @@ public final class CaseRunner {
         UnpoolSpec spec = UnpoolSpec.of(dims, kernel, a.ints("stride"), orDefault(a.ints("padding"), 0));
         Tensor input = in.get("input");
         Tensor indices = in.get("indices");
-        if (indices.dtype() != dev.conv4j.DType.INT64) {
-            throw new IllegalArgumentException("elements in indices should be type int64 but got: " + indices.dtype());
-        }
-        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), fwd.longs("output_size"));
+        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), indices.dtype(),
+                fwd.longs("output_size"));
         return new Result(Outputs.compute(p.outputShape(), o -> backend.maxUnpool(p, input, indices, o)), null);
     }
 

@@ -1,6 +1,5 @@
 package dev.conv4j.nn;
 
-import dev.conv4j.DType;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
@@ -39,11 +38,10 @@ public class MaxUnpooling implements AutoCloseable {
     public Tensor forward(Tensor input, Tensor indices, long... outputSize) {
         state.checkOpen();
         ModuleState.checkFloatInput(input, "input");
-        if (indices == null || indices.dtype() != DType.INT64) {
-            throw new IllegalArgumentException("elements in indices should be type int64 but got: "
-                    + (indices == null ? "null" : indices.dtype()));
+        if (indices == null) {
+            throw new IllegalArgumentException("elements in indices should be type int64 but got: null");
         }
-        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), outputSize);
+        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), indices.dtype(), outputSize);
         return Outputs.compute(p.outputShape(), out -> backend.maxUnpool(p, input, indices, out));
     }
 

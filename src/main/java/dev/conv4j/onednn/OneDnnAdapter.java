@@ -147,9 +147,22 @@ final class OneDnnAdapter {
         return false;
     }
 
+    /**
+     * Largest dilation given to oneDNN: oneDNN 3.8.1's brgemm convolution divides by zero
+     * (SIGFPE) for dilations near 2^31, from its 32-bit arithmetic; 2^30 works.
+     */
+    static final int MAX_DILATION = 1 << 30;
+
     static ConvDesc conv(ConvProblem p) {
         ConvSpec s = p.spec();
         int d = s.dims();
+        for (int dil : s.dilation()) {
+            if (dil > MAX_DILATION) {
+                throw new IllegalArgumentException("the oneDNN backend supports dilation up to " + MAX_DILATION
+                        + ", but got dilation=" + java.util.Arrays.toString(s.dilation())
+                        + "; use the reference backend for this layer");
+            }
+        }
         int g = s.groups();
         long n = p.batch();
         long in = s.inChannels();

@@ -11,6 +11,8 @@ public final class AdaptivePoolSpec {
     private final int dims;
     private final Long[] outputSize;
     private final boolean returnIndices;
+    /** True when output_size was given as one value per dimension (a Python sequence), not one int. */
+    private final boolean perDimension;
 
     private AdaptivePoolSpec(PoolKind kind, int dims, Long[] outputSize, boolean returnIndices) {
         if (kind == PoolKind.LP) {
@@ -25,15 +27,17 @@ public final class AdaptivePoolSpec {
         this.kind = kind;
         this.dims = dims;
         this.returnIndices = returnIndices;
+        this.perDimension = dims > 1 && outputSize.length == dims;
         if (outputSize.length == 1 && dims > 1) {
             Long[] all = new Long[dims];
             Arrays.fill(all, outputSize[0]);
             this.outputSize = all;
         } else if (outputSize.length != dims) {
+            String fn = AdaptivePoolGeometry.functionName(kind, dims);
             throw new IllegalArgumentException(dims == 1
-                    ? AdaptivePoolGeometry.functionName(kind, dims) + "() argument 'output_size' should contain one int "
-                            + "(got " + outputSize.length + ")"
-                    : AdaptivePoolGeometry.functionName(kind, dims) + ": output_size must be " + dims);
+                    ? fn + "() argument 'output_size' should contain one int (got " + outputSize.length + ")"
+                    : kind == PoolKind.MAX ? fn + "(): internal error: output_size.size() must be " + dims
+                    : fn + ": output_size must be " + dims);
         } else {
             this.outputSize = outputSize.clone();
         }
@@ -72,6 +76,11 @@ public final class AdaptivePoolSpec {
 
     public boolean returnIndices() {
         return returnIndices;
+    }
+
+    /** True when output_size was given per dimension (a sequence in PyTorch) rather than as one size. */
+    boolean perDimension() {
+        return perDimension;
     }
 
     public String opName() {

@@ -18,30 +18,74 @@ public final class PadGeometry {
     public static void check(PaddingMode mode, long[] input, int[] before, int[] after) {
         int d = before.length;
         int rank = input.length;
+        // ATen's pad: the padding length, then the rank, then the mode's own checks
+        if (d > rank) {
+            throw new IllegalArgumentException("Padding length too large");
+        }
+        if (rank != d + 1 && rank != d + 2) {
+            throw new IllegalArgumentException("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported "
+                    + "for now");
+        }
         if (mode == PaddingMode.CIRCULAR) {
             // circular padding pads every dimension after the first two: it needs a batch dimension
-            if (2 * (rank - 2) != 2 * d) {
+            if (rank != d + 2) {
                 throw new IllegalArgumentException("Invalid padding size, expected " + 2 * (rank - 2) + " but got "
                         + 2 * d);
             }
-        } else if (rank != d + 1 && rank != d + 2) {
-            throw new IllegalArgumentException("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported "
-                    + "for now");
+            for (int i = 0; i < d; i++) {
+                long size = input[2 + i];
+                if (before[i] > size || after[i] > size) {
+                    throw new IllegalArgumentException("Padding value causes wrapping around more than once.");
+                }
+            }
+            return;
+        }
+        checkNotEmpty(mode, input, d);
+        if (mode != PaddingMode.REFLECT) {
+            return;
         }
         // ATen checks the last dimension first: width (#4), height (#6), depth (#8).
         for (int j = 0; j < d; j++) {
             int i = d - 1 - j;
             int dim = rank - 1 - j;
             long size = input[dim];
-            if (mode == PaddingMode.REFLECT && (before[i] >= size || after[i] >= size)) {
-                // reflection_pad2d prints the input's rank for the height, its sizes elsewhere
-                String of = d == 2 && j == 1 ? String.valueOf(rank) : Tuples.list(input);
+            if (before[i] >= size || after[i] >= size) {
+                // reflection_pad2d prints the input's rank, reflection_pad1d/3d its sizes
+                String of = d == 2 ? String.valueOf(rank) : Tuples.list(input);
                 throw new IllegalArgumentException("Argument #" + (4 + 2 * j) + ": Padding size should be less than the "
                         + "corresponding input dimension, but got: padding (" + before[i] + ", " + after[i]
                         + ") at dimension " + dim + " of input " + of);
             }
-            if (mode == PaddingMode.CIRCULAR && (before[i] > size || after[i] > size)) {
-                throw new IllegalArgumentException("Padding value causes wrapping around more than once.");
+        }
+    }
+
+    /**
+     * The padding functions take an empty batch but no other empty dimension. reflection_pad1d
+     * and reflection_pad2d check fewer dimensions (not the unbatched input's first) and print the
+     * (empty) tensor itself.
+     */
+    private static void checkNotEmpty(PaddingMode mode, long[] input, int d) {
+        int rank = input.length;
+        if (mode == PaddingMode.REFLECT && d < 3) {
+            boolean ok = true;
+            for (int i = 1; i < rank; i++) {
+                ok &= input[i] != 0;
+            }
+            if (!ok) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < rank; i++) {
+                    sb.append(i == 0 ? "" : ",").append(input[i]);
+                }
+                throw new IllegalArgumentException((d + 1) + "D or " + (d + 2) + "D (batch mode) tensor expected for "
+                        + "input, but got: [ torch.FloatTensor{" + sb + "} ]");
+            }
+            return;
+        }
+        for (int i = rank == d + 2 ? 1 : 0; i < rank; i++) {
+            if (input[i] == 0) {
+                throw new IllegalArgumentException("Expected " + (d + 1) + "D or " + (d + 2) + "D (batch mode) tensor "
+                        + "with possibly 0 batch size and other non-zero dimensions for input, but got: "
+                        + Tuples.list(input));
             }
         }
     }

@@ -94,15 +94,7 @@ public final class PoolGeometry {
         int d = s.dims();
         int rank = inputShape.length;
         boolean batched = rank == d + 2;
-        if (!batched && rank != d + 1) {
-            throw new IllegalArgumentException(rankMessage(s, inputShape));
-        }
-        for (int i = batched ? 1 : 0; i < rank; i++) {
-            if (inputShape[i] == 0) {
-                throw new IllegalArgumentException("Expected " + (d + 1) + "D or " + (d + 2) + "D (batch mode) tensor "
-                        + "with optional 0 dim batch size for input, but got:" + Tuples.list(inputShape));
-            }
-        }
+        checkInput(s, inputShape);
         long[] in = batched ? inputShape.clone() : ConvGeometry.prepend(1, inputShape);
         long[] spatial = Arrays.copyOfRange(in, 2, in.length);
         int[] k = s.kernelSize();
@@ -136,15 +128,66 @@ public final class PoolGeometry {
         return new PoolProblem(s, batched, in[0], in[1], spatial, out);
     }
 
-    private static String rankMessage(PoolSpec s, long[] shape) {
+    /**
+     * The input's rank and empty dimensions, as each ATen function checks them: a batch of zero
+     * is fine, other empty dimensions are not (nor, unbatched, an empty first dimension).
+     */
+    private static void checkInput(PoolSpec s, long[] shape) {
         int d = s.dims();
+        int rank = shape.length;
         if (isPlainMaxPool1d(s)) {
-            return "max_pool1d() Expected 2D or 3D input tensor, but got " + Tuples.list(shape);
+            // max_pool1d checks rank and emptiness at once
+            if (!(rank == 2 && shape[0] != 0 && shape[1] != 0 || rank == 3 && shape[1] != 0 && shape[2] != 0)) {
+                throw new IllegalArgumentException("max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 "
+                        + "dim batch size for input, but got:" + Tuples.list(shape));
+            }
+        } else if (d == 1) {
+            if (rank != 2 && rank != 3) {
+                throw new IllegalArgumentException(dimRangeMessage(s.kind() == PoolKind.MAX ? "max_pool1d"
+                        : "avg_pool1d", rank));
+            }
+            // then max_pool2d / avg_pool2d on the input with a height of one (unsqueeze(-2))
+            long[] as2d = new long[rank + 1];
+            System.arraycopy(shape, 0, as2d, 0, rank - 1);
+            as2d[rank - 1] = 1;
+            as2d[rank] = shape[rank - 1];
+            checkPool2dInput(as2d);
+        } else if (d == 2) {
+            // avg_pool2d (and LPPool2d through it) has no rank check before this one
+            if (s.kind() == PoolKind.MAX && rank != 3 && rank != 4) {
+                throw new IllegalArgumentException(rankMessage(d));
+            }
+            checkPool2dInput(shape);
+        } else {
+            if (rank != 4 && rank != 5) {
+                throw new IllegalArgumentException(rankMessage(d));
+            }
+            for (int i = rank == 5 ? 1 : 0; i < rank; i++) {
+                if (shape[i] == 0) {
+                    // ATen prints the empty dimension's size (0) where it means its index
+                    String fn = s.kind() == PoolKind.MAX ? "max_pool3d_with_indices_out_cpu_template()" : "avg_pool3d()";
+                    throw new IllegalArgumentException(fn + ": Expected input's non-batch dimensions to have positive "
+                            + "length, but input has a shape of " + Tuples.list(shape) + " and non-batch dimension "
+                            + shape[i] + " has length zero!");
+                }
+            }
         }
-        if (d == 1) {
-            String fn = s.kind() == PoolKind.MAX ? "max_pool1d" : "avg_pool1d";
-            return dimRangeMessage(fn, shape.length);
+    }
+
+    /** {@code pool2d_shape_check}: 3D with no empty dimension or 4D with an optional empty batch. */
+    private static void checkPool2dInput(long[] shape) {
+        int rank = shape.length;
+        boolean ok = rank == 3 || rank == 4;
+        for (int i = rank == 4 ? 1 : 0; ok && i < rank; i++) {
+            ok = shape[i] != 0;
         }
+        if (!ok) {
+            throw new IllegalArgumentException("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size "
+                    + "for input, but got:" + Tuples.list(shape));
+        }
+    }
+
+    private static String rankMessage(int d) {
         return "non-empty " + (d + 1) + "D or " + (d + 2) + "D (batch mode) tensor expected for input";
     }
 
