@@ -42,7 +42,7 @@ public final class Tensor implements AutoCloseable {
         this.numel = checkedNumel(dtype, this.shape);
         long size = numel * dtype.byteSize();
         // One block with room to align the first element; zero-filled like torch.zeros.
-        this.block = new BytePointer(size + ALIGNMENT);
+        this.block = BlockPool.take(size + ALIGNMENT);
         if (block.isNull()) {
             throw new IllegalStateException("cannot allocate " + (size + ALIGNMENT)
                     + " bytes of native memory for a tensor of shape " + Arrays.toString(shape));
@@ -225,7 +225,8 @@ public final class Tensor implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            block.close();
+            block.position(0);
+            BlockPool.give(block, block.capacity());
         }
     }
 

@@ -63,6 +63,22 @@ class TensorTest {
     }
 
     @Test
+    void aClosedLargeBlockIsReusedAndComesBackZeroed() {
+        long n = (2L << 20) / 4; // 2 MiB of floats: above the pool's 1 MiB floor
+        long address;
+        try (Tensor t = Tensor.zeros(n)) {
+            t.floatBuffer().put(0, 42f).put((int) n - 1, 7f);
+            address = t.address();
+        }
+        try (Tensor u = Tensor.zeros(n)) {
+            assertEquals(address, u.address(), "the block of the closed tensor is reused");
+            assertEquals(0f, u.floatBuffer().get(0));
+            assertEquals(0f, u.floatBuffer().get((int) n - 1));
+        }
+        assertTrue(BlockPool.cachedBytes() <= BlockPool.MAX_BYTES);
+    }
+
+    @Test
     void zeroSizedDimensionsAreAllowed() {
         try (Tensor t = Tensor.zeros(0, 3, 4)) {
             assertEquals(0, t.numel());
