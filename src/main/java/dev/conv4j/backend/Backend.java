@@ -27,7 +27,23 @@ public interface Backend {
      * @param weight PyTorch layout {@code [out, in/groups, k...]} ({@code [in, out/groups, k...]} transposed)
      * @param bias {@code [out]}, or null when the spec has no bias
      */
-    ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias);
+    default ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias) {
+        return prepareConv(spec, weight, bias, false);
+    }
+
+    /**
+     * As {@link #prepareConv(ConvSpec, Tensor, Tensor)}, with a fused ReLU when {@code relu} is
+     * true: the kernel's output is then {@code relu(conv(x) + bias)}, equal to the convolution
+     * followed by {@link #relu}.
+     */
+    ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu);
+
+    /**
+     * torch.relu: {@code output[i] = input[i] < 0 ? 0 : input[i]} over float tensors of equal
+     * element count, so NaN and {@code -0.0} pass through unchanged as in PyTorch. {@code output}
+     * may be {@code input}.
+     */
+    void relu(Tensor input, Tensor output);
 
     /**
      * Max, average or LP pooling as the problem's spec says.

@@ -24,6 +24,8 @@ public class Convolution implements Module {
     private final Tensor bias;
     private final Backend backend;
     private final ConvKernel kernel;
+    /** The kernel with a fused ReLU, prepared on first use by {@link #forwardFusedRelu}; guarded by {@code this}. */
+    private ConvKernel fusedReluKernel;
     private final ModuleState state;
 
     Convolution(Builder<?> b) {
@@ -129,9 +131,46 @@ public class Convolution implements Module {
         }
     }
 
+    /**
+     * {@code relu(forward(input))} in one backend call: the convolution with a fused ReLU
+     * ({@link Backend#prepareConv(ConvSpec, Tensor, Tensor, boolean)}), whose kernel is prepared
+     * on the first call and kept until the module closes. What {@link Sequential} runs for a
+     * Convolution followed by a {@link ReLU}.
+     */
+    Tensor forwardFusedRelu(Tensor input) {
+        state.enter();
+        try {
+            ModuleState.checkFloatInput(input, "input");
+            ConvProblem p = ConvGeometry.forward(spec, input.shape(), null);
+            ConvKernel k = fusedReluKernel();
+            return Outputs.compute(p.outputShape(), out -> k.forward(p, input, out));
+        } finally {
+            state.exit();
+        }
+    }
+
+    /** The fused kernel, prepared once; only called inside {@code state.enter()/exit()}. */
+    private synchronized ConvKernel fusedReluKernel() {
+        if (fusedReluKernel == null) {
+            fusedReluKernel = backend.prepareConv(spec, weight, bias, true);
+        }
+        return fusedReluKernel;
+    }
+
+    /** The fused kernel if one was prepared (for tests and diagnostics), else null. */
+    synchronized ConvKernel preparedFusedReluKernel() {
+        state.checkOpen();
+        return fusedReluKernel;
+    }
+
     @Override
     public void close() {
         state.close(() -> {
+            synchronized (this) {
+                if (fusedReluKernel != null) {
+                    fusedReluKernel.close();
+                }
+            }
             kernel.close();
             weight.close();
             if (bias != null) {

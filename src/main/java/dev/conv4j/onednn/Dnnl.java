@@ -6,6 +6,7 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
@@ -181,6 +182,58 @@ final class Dnnl {
             throw e;
         }
         return attr;
+    }
+
+    /**
+     * {@link #createAttr()} plus, when {@code relu} is true, an {@code eltwise_relu} post-op
+     * (alpha 0): the primitive's output becomes {@code max(result, 0)}.
+     */
+    static dnnl_primitive_attr createAttr(boolean relu) {
+        dnnl_primitive_attr attr = createAttr();
+        if (!relu) {
+            return attr;
+        }
+        dnnl_post_ops ops = new dnnl_post_ops();
+        try {
+            check(dnnl_post_ops_create(ops), "dnnl_post_ops_create");
+            check(dnnl_post_ops_append_eltwise(ops, dnnl_eltwise_relu, 0f, 0f), "dnnl_post_ops_append_eltwise(relu)");
+            check(dnnl_primitive_attr_set_post_ops(attr, ops), "dnnl_primitive_attr_set_post_ops");
+        } catch (RuntimeException e) {
+            destroy(attr);
+            throw e;
+        } finally {
+            if (!ops.isNull()) {
+                dnnl_post_ops_destroy(ops);
+                ops.setNull();
+            }
+        }
+        return attr;
+    }
+
+    /**
+     * The eltwise algorithms of the post-ops a primitive descriptor was created with, in order
+     * (-1 for a post-op of another kind), e.g. {@code [dnnl_eltwise_relu]} for a fused ReLU.
+     */
+    static int[] postOpEltwiseAlgorithms(dnnl_primitive_desc pd) {
+        // both are owned by the descriptor: nothing to destroy
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        check(dnnl_primitive_desc_get_attr(pd, attr), "dnnl_primitive_desc_get_attr");
+        dnnl_post_ops ops = new dnnl_post_ops();
+        check(dnnl_primitive_attr_get_post_ops(attr, ops), "dnnl_primitive_attr_get_post_ops");
+        int n = dnnl_post_ops_len(ops);
+        int[] algorithms = new int[n];
+        for (int i = 0; i < n; i++) {
+            if (dnnl_post_ops_get_kind(ops, i) == dnnl_eltwise) {
+                int[] alg = new int[1];
+                float[] alpha = new float[1];
+                float[] beta = new float[1];
+                check(dnnl_post_ops_get_params_eltwise(ops, i, alg, alpha, beta), "dnnl_post_ops_get_params_eltwise");
+                algorithms[i] = alg[0];
+            } else {
+                algorithms[i] = -1;
+            }
+        }
+        return algorithms;
     }
 
     /** oneDNN's implementation name of a primitive descriptor, e.g. {@code brg_conv_fwd:avx512_core}. */

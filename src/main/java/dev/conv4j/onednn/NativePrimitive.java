@@ -48,6 +48,11 @@ final class NativePrimitive {
         return implInfo;
     }
 
+    /** The eltwise algorithms of the primitive's post-ops ({@link Dnnl#postOpEltwiseAlgorithms}). */
+    int[] postOpEltwiseAlgorithms() {
+        return Dnnl.postOpEltwiseAlgorithms(pd);
+    }
+
     /** A descriptor the primitive descriptor owns (e.g. {@code dnnl_query_weights_md}). */
     dnnl_memory_desc query(int query, int index) {
         return org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md(pd, query, index);

@@ -5,6 +5,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Reference;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Properties;
 
@@ -199,10 +200,49 @@ public final class OneDnnBackend implements Backend {
     // ---------------------------------------------------------------- convolution
 
     @Override
-    public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias) {
+    public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
         OneDnnConvKernel.checkWeights(spec, weight, bias);
-        return new OneDnnConvKernel(this, engine, spec, weight, bias);
+        return new OneDnnConvKernel(this, engine, spec, weight, bias, relu);
     }
+
+    // ---------------------------------------------------------------- relu
+
+    /**
+     * ReLU as a plain loop: oneDNN's {@code eltwise_relu} (and {@code clip}/{@code clip_v2}) with
+     * alpha 0 compute {@code max(x, 0)} with the CPU's max instruction, which turns NaN into 0 and
+     * {@code -0.0} into {@code +0.0}, where {@code torch.relu} keeps both (seen in ReLUTest).
+     */
+    @Override
+    public void relu(Tensor input, Tensor output) {
+        if (input == null || output == null) {
+            throw new IllegalArgumentException("input and output must not be null");
+        }
+        checkFloat("input", input, input.shape());
+        checkFloat("output", output, input.shape());
+        relu(input.floatBuffer(), output.floatBuffer(), input.numel());
+    }
+
+    /** {@code out[i] = in[i] < 0 ? +0 : in[i]} (torch.relu: NaN and -0.0 stay); {@code in} may be {@code out}. */
+    static void relu(FloatBuffer in, FloatBuffer out, long n) {
+        int count = Math.toIntExact(n);
+        float[] chunk = new float[Math.min(count, CHUNK)];
+        for (int start = 0; start < count; start += chunk.length) {
+            int len = Math.min(chunk.length, count - start);
+            in.get(start, chunk, 0, len);
+            for (int i = 0; i < len; i++) {
+                // branch-free (the sign of random data is unpredictable): clear the bits of values
+                // with the sign set that are neither -0.0 (magnitude 0) nor NaN (above infinity's)
+                int bits = Float.floatToRawIntBits(chunk[i]);
+                int magnitude = bits & 0x7fffffff;
+                int negative = (bits >> 31) & ~((0x7f800000 - magnitude) >> 31) & (-magnitude >> 31);
+                chunk[i] = Float.intBitsToFloat(bits & ~negative);
+            }
+            out.put(start, chunk, 0, len);
+        }
+    }
+
+    /** Elements per pass of the Java loops over native tensors (fits in L1/L2). */
+    static final int CHUNK = 4096;
 
     // ---------------------------------------------------------------- pooling
 

@@ -40,13 +40,29 @@ final class OneDnnConvKernel implements ConvKernel {
     private final ConvSpec spec;
     private final Tensor weight;
     private final Tensor bias;
+    /**
+     * Whether ReLU is fused: an {@code eltwise_relu} post-op on the primitive. That post-op turns
+     * NaN into 0 (and -0.0 into +0.0), where torch.relu keeps NaN; so a call runs fused only when
+     * its output cannot hold NaN ({@link #fusable}), else unfused followed by a ReLU loop.
+     */
+    private final boolean relu;
+    /**
+     * For a fused ReLU: the sum of all |weight| and the largest |bias|, bounding any output by
+     * {@code max|x| * weightAbsSum + biasAbsMax}; NaN when a weight or bias is not finite.
+     */
+    private final double weightAbsSum;
+    private final double biasAbsMax;
     private final PlanCache<ConvPlan> plans = new PlanCache<>(CACHE_CAPACITY);
     /** Weights in each layout a primitive chose; guarded by {@code this}. */
     private final List<PackedWeights> packed = new ArrayList<>();
     private volatile boolean closed;
 
-    OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias) {
+    OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias,
+            boolean relu) {
         this.backend = backend;
+        this.relu = relu;
+        this.weightAbsSum = relu ? absSum(weight) : 0;
+        this.biasAbsMax = relu && bias != null ? absMax(bias) : 0;
         this.engine = engine;
         this.spec = spec;
         this.weight = weight;
@@ -64,25 +80,107 @@ final class OneDnnConvKernel implements ConvKernel {
         OneDnnBackend.checkFloat("output", output, problem.batchedOutputShape());
         if (OneDnnAdapter.isTrivial(problem)) {
             // Empty output, or no input reaches it: every output element is the bias (or zero).
-            fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null);
+            fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
             return;
         }
+        boolean fused = relu && fusable(input);
         backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem), k -> createPlan(problem));
+        ConvPlan plan = plans.acquire(planKey(problem, fused), k -> createPlan(problem, fused));
         try {
             plan.run(problem, input, output);
         } finally {
             plans.release(plan);
         }
+        if (relu && !fused) {
+            OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
+        }
+    }
+
+    /**
+     * Whether no output of this call can be NaN, so the post-op's ReLU equals torch.relu: weights,
+     * bias and input finite, and no sum can overflow ({@code max|x| * sum|w| + max|b|}, with a
+     * factor 2 for rounding, stays below the float range). True for any ordinary data.
+     */
+    private boolean fusable(Tensor input) {
+        if (Double.isNaN(weightAbsSum) || Double.isNaN(biasAbsMax)) {
+            return false;
+        }
+        double x = absMax(input);
+        return !Double.isNaN(x) && 2 * (x * weightAbsSum + biasAbsMax) < Float.MAX_VALUE;
+    }
+
+    /** The largest |value|; NaN if any value is NaN or infinite. */
+    private static double absMax(Tensor t) {
+        FloatBuffer buf = t.floatBuffer();
+        int n = Math.toIntExact(t.numel());
+        float[] chunk = new float[Math.min(n, OneDnnBackend.CHUNK)];
+        // the bits of |x| order as the values do, with infinity and NaN above every finite value
+        // (four running maxima: one would chain every element on the one before)
+        int m0 = 0;
+        int m1 = 0;
+        int m2 = 0;
+        int m3 = 0;
+        for (int start = 0; start < n; start += chunk.length) {
+            int len = Math.min(chunk.length, n - start);
+            buf.get(start, chunk, 0, len);
+            int i = 0;
+            for (; i + 4 <= len; i += 4) {
+                m0 = Math.max(m0, Float.floatToRawIntBits(chunk[i]) & 0x7fffffff);
+                m1 = Math.max(m1, Float.floatToRawIntBits(chunk[i + 1]) & 0x7fffffff);
+                m2 = Math.max(m2, Float.floatToRawIntBits(chunk[i + 2]) & 0x7fffffff);
+                m3 = Math.max(m3, Float.floatToRawIntBits(chunk[i + 3]) & 0x7fffffff);
+            }
+            for (; i < len; i++) {
+                m0 = Math.max(m0, Float.floatToRawIntBits(chunk[i]) & 0x7fffffff);
+            }
+        }
+        int maxBits = Math.max(Math.max(m0, m1), Math.max(m2, m3));
+        return maxBits >= 0x7f800000 ? Double.NaN : Float.intBitsToFloat(maxBits);
+    }
+
+    /** The sum of all |value| in double; NaN if any value is NaN or infinite. */
+    private static double absSum(Tensor t) {
+        FloatBuffer buf = t.floatBuffer();
+        int n = Math.toIntExact(t.numel());
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float v = buf.get(i);
+            if (!Float.isFinite(v)) {
+                return Double.NaN;
+            }
+            sum += Math.abs(v);
+        }
+        return sum;
     }
 
     /** The implementation oneDNN chose for {@code problem} (creating its primitive if needed), for tests. */
     String implementation(ConvProblem problem) {
         checkOpen();
         backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem), k -> createPlan(problem));
+        ConvPlan plan = plans.acquire(planKey(problem, relu), k -> createPlan(problem, relu));
         try {
             return plan.primitive.implInfo();
+        } finally {
+            plans.release(plan);
+        }
+    }
+
+    /** Whether the kernel fuses ReLU. */
+    boolean fusesRelu() {
+        return relu;
+    }
+
+    /**
+     * The eltwise algorithms of the post-ops on the primitive for {@code problem} (creating it if
+     * needed) that a call on finite data uses, for tests: {@code [dnnl_eltwise_relu]} when ReLU
+     * is fused, empty otherwise.
+     */
+    int[] postOpEltwiseAlgorithms(ConvProblem problem) {
+        checkOpen();
+        backend.applyThreads();
+        ConvPlan plan = plans.acquire(planKey(problem, relu), k -> createPlan(problem, relu));
+        try {
+            return plan.primitive.postOpEltwiseAlgorithms();
         } finally {
             plans.release(plan);
         }
@@ -126,11 +224,12 @@ final class OneDnnConvKernel implements ConvKernel {
      * What a plan depends on besides the kernel's spec: {@link ConvProblem#key()} less the spec
      * (cheaper than that string on every call), and the thread count the primitive is made for.
      */
-    private List<Long> planKey(ConvProblem p) {
+    private List<Long> planKey(ConvProblem p, boolean fused) {
         int d = spec.dims();
-        Long[] key = new Long[2 + 4 * d];
+        Long[] key = new Long[3 + 4 * d];
         key[0] = p.batch();
         key[1] = (long) backend.threads();
+        key[2 + 4 * d] = fused ? 1L : 0L; // with the ReLU post-op or without
         long[] in = p.inputSpatial();
         long[] out = p.outputSpatial();
         int[] before = p.padBefore();
@@ -145,10 +244,10 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
-    private ConvPlan createPlan(ConvProblem problem) {
+    private ConvPlan createPlan(ConvProblem problem, boolean fused) {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         String what = spec.opName() + " for " + problem.key();
-        dnnl_primitive_attr attr = Dnnl.createAttr();
+        dnnl_primitive_attr attr = Dnnl.createAttr(fused);
         dnnl_memory_desc src = null;
         dnnl_memory_desc weights = null;
         dnnl_memory_desc biasDesc = null;
@@ -193,7 +292,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 w.unref();
                 throw e;
             }
-            ConvPlan plan = new ConvPlan(d, primitive, w, tailCopy, srcCopy);
+            ConvPlan plan = new ConvPlan(d, primitive, w, tailCopy, srcCopy, fused);
             primitive = null;
             return plan;
         } finally {
@@ -301,9 +400,12 @@ final class OneDnnConvKernel implements ConvKernel {
         final PackedWeights weights;
         final NativePrimitive tailCopy;
         final NativePrimitive srcCopy;
+        /** Whether the primitive carries the ReLU post-op. */
+        final boolean fused;
 
         ConvPlan(OneDnnAdapter.ConvDesc desc, NativePrimitive primitive, PackedWeights weights, NativePrimitive tailCopy,
-                NativePrimitive srcCopy) {
+                NativePrimitive srcCopy, boolean fused) {
+            this.fused = fused;
             this.desc = desc;
             this.primitive = primitive;
             this.weights = weights;
@@ -345,7 +447,7 @@ final class OneDnnConvKernel implements ConvKernel {
                             new dnnl_memory_desc[] {tailCopy.query(dnnl_query_src_md, 0),
                                 tailCopy.query(dnnl_query_dst_md, 0)},
                             new Pointer[] {smallDst, output.pointer()});
-                    fillBias(output, problem.batch(), Arrays.copyOfRange(desc.dst, 2, desc.dst.length));
+                    fillBias(output, problem.batch(), Arrays.copyOfRange(desc.dst, 2, desc.dst.length), fused);
                 }
                 Reference.reachabilityFence(input);
                 Reference.reachabilityFence(output);
@@ -382,13 +484,21 @@ final class OneDnnConvKernel implements ConvKernel {
     /**
      * Writes the bias into the output positions outside the box {@code [0, computed)} of every
      * plane (all positions when {@code computed} is null); the rest stays as it is. Without
-     * bias those positions keep the caller's zeros.
+     * bias those positions keep the caller's zeros. With {@code relu} the bias written is
+     * {@code relu(bias)} (zeros stay zeros), as the primitive's post-op made the rest.
      */
-    private void fillBias(Tensor output, long batch, long[] computed) {
+    private void fillBias(Tensor output, long batch, long[] computed, boolean relu) {
         if (bias == null || batch == 0) {
             return;
         }
         float[] b = bias.toFloatArray();
+        if (relu) {
+            for (int c = 0; c < b.length; c++) {
+                if (b[c] < 0) { // torch.relu: NaN and -0.0 stay
+                    b[c] = 0f;
+                }
+            }
+        }
         int d = spec.dims();
         long[] out = Tuples.to3(Arrays.copyOfRange(outputDims(output), 0, d), 1);
         long[] box = computed == null ? new long[] {0, 0, 0} : Tuples.to3(computed, 1);

@@ -53,6 +53,14 @@ public final class Routes {
                     "oneDNN max does not propagate NaN and has no PyTorch indices; a NaN check would read the input "
                     + "once more"),
             new Row("LPPool1d/2d", "all", "own Kernels.pool", "no oneDNN primitive"),
+            new Row("Conv*/ConvTranspose* + ReLU", "a Convolution followed by a ReLU in a Sequential (same backend), "
+                    + "finite input whose sums cannot overflow",
+                    "the routes above with an eltwise_relu post-op on the oneDNN primitive; trailing bias positions get relu(bias)",
+                    "one pass over the output instead of two"),
+            new Row("Conv*/ConvTranspose* + ReLU", "input with NaN or infinity, or sums that could overflow",
+                    "the routes above without post-op, then a Java ReLU loop",
+                    "oneDNN's relu post-op turns NaN into 0; torch.relu keeps NaN"),
+            new Row("ReLU", "all", "Java loop", "oneDNN eltwise_relu turns NaN into 0 and -0.0 into +0.0"),
             new Row("AdaptiveAvgPool1d/2d/3d", "every input size divisible by its output size (e.g. global pooling)",
                     "oneDNN pooling_forward (avg, kernel = stride = in/out)", "identical windows"),
             new Row("AdaptiveAvgPool1d/2d/3d", "otherwise", "own Kernels.adaptivePool",

@@ -33,8 +33,20 @@ public final class ReferenceBackend implements Backend {
 
     /** Copies {@code weight} and {@code bias} into the kernel; the caller may close them afterwards. */
     @Override
-    public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias) {
-        return new ReferenceConvKernel(spec, weight, bias);
+    public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
+        return new ReferenceConvKernel(spec, weight, bias, relu);
+    }
+
+    @Override
+    public void relu(Tensor input, Tensor output) {
+        if (input == null || output == null) {
+            throw new IllegalArgumentException("input and output must not be null");
+        }
+        checkTensor("output", output, DType.FLOAT32, input.shape());
+        checkTensor("input", input, DType.FLOAT32, output.shape());
+        float[] x = input.toFloatArray();
+        TorchMath.relu(x);
+        output.floatBuffer().put(0, x);
     }
 
     @Override

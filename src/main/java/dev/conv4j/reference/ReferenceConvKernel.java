@@ -25,9 +25,11 @@ final class ReferenceConvKernel implements ConvKernel {
     private final float[] weight;
     /** {@code [OC]}, or null without bias. */
     private final float[] bias;
+    /** Whether ReLU is fused: applied to each output after the bias. */
+    private final boolean relu;
     private volatile boolean closed;
 
-    ReferenceConvKernel(ConvSpec spec, Tensor weight, Tensor bias) {
+    ReferenceConvKernel(ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
         if (!Arrays.equals(weight.shape(), spec.weightShape())) {
             throw new IllegalArgumentException(spec.opName() + " expects a weight of shape "
                     + Tuples.list(spec.weightShape()) + ", but got " + Tuples.list(weight.shape()));
@@ -43,6 +45,7 @@ final class ReferenceConvKernel implements ConvKernel {
         this.spec = spec;
         this.weight = weight.toFloatArray();
         this.bias = bias == null ? null : bias.toFloatArray();
+        this.relu = relu;
     }
 
     @Override
@@ -64,6 +67,9 @@ final class ReferenceConvKernel implements ConvKernel {
             transposed(problem, x, y);
         } else {
             direct(problem, x, y);
+        }
+        if (relu) {
+            TorchMath.relu(y);
         }
         output.floatBuffer().put(y);
     }

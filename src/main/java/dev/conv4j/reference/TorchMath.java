@@ -1,7 +1,7 @@
 package dev.conv4j.reference;
 
 /**
- * The elementwise float operations of PyTorch 1.13 (CPU) that LP pooling is made of, with their
+ * The elementwise float operations of PyTorch 1.13 (CPU) that LP pooling and ReLU are made of, with their
  * special cases, so that NaN, zero and infinity come out as in PyTorch.
  */
 final class TorchMath {
@@ -63,5 +63,17 @@ final class TorchMath {
     /** {@code torch.relu} ({@code clamp_min(x, 0)}), which propagates NaN. */
     static float relu(float x) {
         return Float.isNaN(x) ? x : Math.max(x, 0f);
+    }
+
+    /**
+     * {@code torch.relu} in place: {@code clamp_min(x, 0)}, which keeps NaN and {@code -0.0} (only
+     * values below zero become {@code +0.0}).
+     */
+    static void relu(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] < 0) {
+                x[i] = 0f;
+            }
+        }
     }
 }

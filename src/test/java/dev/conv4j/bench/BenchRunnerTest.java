@@ -103,8 +103,13 @@ class BenchRunnerTest {
         }
 
         @Override
-        public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias) {
+        public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
             throw new UnsupportedOperationException(spec.opName() + " is not here");
+        }
+
+        @Override
+        public void relu(Tensor input, Tensor output) {
+            throw new UnsupportedOperationException("ReLU is not here");
         }
 
         @Override

@@ -1,0 +1,59 @@
+package dev.conv4j.nn;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backend;
+import dev.conv4j.backend.Backends;
+
+/**
+ * torch.nn.ReLU: {@code max(x, 0)} elementwise on a float tensor of any shape, as
+ * {@code torch.relu} computes it (values below zero become 0; NaN and {@code -0.0} pass through).
+ * Holds no native memory of its own. In a {@link Sequential}, a ReLU right after a
+ * {@link Convolution} on the same backend is fused into the convolution.
+ */
+public final class ReLU implements Module {
+    private final Backend backend;
+    private final ModuleState state = new ModuleState("ReLU");
+
+    /** A ReLU on the default backend ({@link Backends#getDefault()}). */
+    public ReLU() {
+        this(Backends.getDefault());
+    }
+
+    /** A ReLU on {@code backend}. */
+    public ReLU(Backend backend) {
+        if (backend == null) {
+            throw new IllegalArgumentException("backend must not be null");
+        }
+        this.backend = backend;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        state.enter();
+        try {
+            ModuleState.checkFloatInput(input, "input");
+            return Outputs.compute(input.shape(), out -> backend.relu(input, out));
+        } finally {
+            state.exit();
+        }
+    }
+
+    /** Throws {@link IllegalStateException} if closed (a fused Sequential step checks this). */
+    void checkOpen() {
+        state.checkOpen();
+    }
+
+    @Override
+    public void close() {
+        state.close(() -> { });
+    }
+
+    @Override
+    public String toString() {
+        return "ReLU()";
+    }
+}
