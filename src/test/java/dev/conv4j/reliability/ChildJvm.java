@@ -62,6 +62,7 @@ final class ChildJvm {
             boolean echo) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED"); // JNI through JavaCPP, without JDK 22+ warnings
         command.addAll(jvmOptions);
         command.add("-XX:ErrorFile=target/hs_err_" + name + "_%p.log");
         for (String property : System.getProperties().stringPropertyNames()) {
