@@ -731,6 +731,18 @@ double peak_gflops(int threads, double seconds) {
     return total / 1e9;
 }
 
+int32_t abs_max_bits(const float* x, int64_t n) {
+    // Unsigned integer maxima of the masked bits: the compiler vectorises this loop.
+    uint32_t m = 0;
+    for (int64_t i = 0; i < n; ++i) {
+        uint32_t bits;
+        std::memcpy(&bits, x + i, sizeof bits);
+        bits &= 0x7fffffffu;
+        m = bits > m ? bits : m;
+    }
+    return static_cast<int32_t>(m);
+}
+
 int set_openmp_threads(int threads) {
     if (threads < 1) {
         return 0;

@@ -137,6 +137,12 @@ double peak_gflops(int threads, double seconds);
  */
 int set_openmp_threads(int threads);
 
+/**
+ * The largest |x| of n floats as the bits of a float (the bits of |x| order as the values do;
+ * infinity and NaN compare above every finite value), 0 for n <= 0.
+ */
+int32_t abs_max_bits(const float* x, int64_t n);
+
 }  // namespace conv4j
 
 #endif  // CONV4J_KERNELS_H

@@ -324,6 +324,23 @@ public final class Kernels {
     }
 
     /**
+     * The largest absolute value of a float tensor; NaN if it holds a NaN or an infinity, 0 if
+     * it is empty.
+     */
+    public static double absMax(Tensor t) {
+        requireAvailable();
+        if (t.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("absMax needs a FLOAT32 tensor, but got " + t.dtype());
+        }
+        try {
+            int bits = NativeKernels.abs_max_bits(t.address(), t.numel());
+            return bits >= 0x7f800000 ? Double.NaN : Float.intBitsToFloat(bits);
+        } finally {
+            Reference.reachabilityFence(t);
+        }
+    }
+
+    /**
      * Sets the calling thread's OpenMP thread count in the OpenMP runtime oneDNN loaded (oneDNN
      * reads it when it creates and runs primitives).
      *

@@ -85,4 +85,7 @@ public final class NativeKernels {
 
     /** 1 if the OpenMP runtime loaded in the process took the calling thread's count, else 0. */
     public static native int set_openmp_threads(int threads);
+
+    /** The largest |x| of {@code n} floats, as float bits (infinity/NaN above every finite value). */
+    public static native int abs_max_bits(@Cast("const float*") long x, long n);
 }

@@ -62,7 +62,7 @@ final class OneDnnConvKernel implements ConvKernel {
         this.backend = backend;
         this.relu = relu;
         this.weightAbsSum = relu ? absSum(weight) : 0;
-        this.biasAbsMax = relu && bias != null ? absMax(bias) : 0;
+        this.biasAbsMax = relu && bias != null ? OwnKernels.absMax(bias) : 0;
         this.engine = engine;
         this.spec = spec;
         this.weight = weight;
@@ -105,37 +105,8 @@ final class OneDnnConvKernel implements ConvKernel {
         if (Double.isNaN(weightAbsSum) || Double.isNaN(biasAbsMax)) {
             return false;
         }
-        double x = absMax(input);
+        double x = OwnKernels.absMax(input);
         return !Double.isNaN(x) && 2 * (x * weightAbsSum + biasAbsMax) < Float.MAX_VALUE;
-    }
-
-    /** The largest |value|; NaN if any value is NaN or infinite. */
-    private static double absMax(Tensor t) {
-        FloatBuffer buf = t.floatBuffer();
-        int n = Math.toIntExact(t.numel());
-        float[] chunk = new float[Math.min(n, OneDnnBackend.CHUNK)];
-        // the bits of |x| order as the values do, with infinity and NaN above every finite value
-        // (four running maxima: one would chain every element on the one before)
-        int m0 = 0;
-        int m1 = 0;
-        int m2 = 0;
-        int m3 = 0;
-        for (int start = 0; start < n; start += chunk.length) {
-            int len = Math.min(chunk.length, n - start);
-            buf.get(start, chunk, 0, len);
-            int i = 0;
-            for (; i + 4 <= len; i += 4) {
-                m0 = Math.max(m0, Float.floatToRawIntBits(chunk[i]) & 0x7fffffff);
-                m1 = Math.max(m1, Float.floatToRawIntBits(chunk[i + 1]) & 0x7fffffff);
-                m2 = Math.max(m2, Float.floatToRawIntBits(chunk[i + 2]) & 0x7fffffff);
-                m3 = Math.max(m3, Float.floatToRawIntBits(chunk[i + 3]) & 0x7fffffff);
-            }
-            for (; i < len; i++) {
-                m0 = Math.max(m0, Float.floatToRawIntBits(chunk[i]) & 0x7fffffff);
-            }
-        }
-        int maxBits = Math.max(Math.max(m0, m1), Math.max(m2, m3));
-        return maxBits >= 0x7f800000 ? Double.NaN : Float.intBitsToFloat(maxBits);
     }
 
     /** The sum of all |value| in double; NaN if any value is NaN or infinite. */

@@ -54,6 +54,11 @@ final class OwnKernels {
      * {@code omp_set_num_threads} of the runtime oneDNN loaded. False if that failed (oneDNN then
      * keeps OpenMP's default: {@code OMP_NUM_THREADS}, else all processors).
      */
+    /** The largest |x| of a float tensor; NaN if it holds a NaN or an infinity. */
+    static double absMax(Tensor t) {
+        return Kernels.absMax(t);
+    }
+
     static boolean setOpenMpThreads(int threads) {
         return Kernels.available() && Kernels.setOpenMpThreads(threads);
     }

@@ -73,6 +73,30 @@ class KernelsTest {
     // Library, threads, peak
 
     @Test
+    void absMaxFindsTheLargestMagnitudeAndFlagsNonFinite() {
+        // |-7.5| is the largest magnitude; 17 elements so the vector loop has a tail
+        float[] v = new float[17];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 0.25f;
+        }
+        v[9] = -7.5f;
+        try (Tensor t = Tensor.of(v, 17)) {
+            assertEquals(7.5, Kernels.absMax(t));
+        }
+        v[16] = Float.NaN;
+        try (Tensor t = Tensor.of(v, 17)) {
+            assertTrue(Double.isNaN(Kernels.absMax(t)));
+        }
+        v[16] = Float.NEGATIVE_INFINITY;
+        try (Tensor t = Tensor.of(v, 17)) {
+            assertTrue(Double.isNaN(Kernels.absMax(t)));
+        }
+        try (Tensor t = Tensor.zeros(0, 3)) {
+            assertEquals(0.0, Kernels.absMax(t));
+        }
+    }
+
+    @Test
     void reportsItsPathAndPeak() {
         String isa = Kernels.isa();
         assertTrue(List.of("avx512", "avx2", "scalar").contains(isa), isa);
