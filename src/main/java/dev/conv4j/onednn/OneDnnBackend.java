@@ -246,18 +246,24 @@ public final class OneDnnBackend implements Backend {
 
     // ---------------------------------------------------------------- pooling
 
-    @Override
-    public void pool(PoolProblem problem, Tensor input, Tensor output, Tensor indices) {
-        long[] in = batched(problem.batch(), problem.channels(), problem.inputSpatial());
-        long[] out = batched(problem.batch(), problem.channels(), problem.outputSpatial());
-        checkFloat("input", input, in);
+    /** The tensor checks shared by plain and adaptive pooling; indices only for max pooling. */
+    private static void checkPoolTensors(String opName, PoolKind kind, long batch, long channels, long[] inSpatial,
+            long[] outSpatial, Tensor input, Tensor output, Tensor indices) {
+        long[] out = batched(batch, channels, outSpatial);
+        checkFloat("input", input, batched(batch, channels, inSpatial));
         checkFloat("output", output, out);
         if (indices != null) {
-            if (problem.spec().kind() != PoolKind.MAX) {
-                throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
+            if (kind != PoolKind.MAX) {
+                throw new IllegalArgumentException(opName + " returns no indices");
             }
             checkIndices(indices, out);
         }
+    }
+
+    @Override
+    public void pool(PoolProblem problem, Tensor input, Tensor output, Tensor indices) {
+        checkPoolTensors(problem.spec().opName(), problem.spec().kind(), problem.batch(), problem.channels(),
+                problem.inputSpatial(), problem.outputSpatial(), input, output, indices);
         OneDnnAdapter.Route route = OneDnnAdapter.route(problem);
         if (route == OneDnnAdapter.Route.NONE) {
             return;
@@ -271,16 +277,8 @@ public final class OneDnnBackend implements Backend {
 
     @Override
     public void adaptivePool(AdaptivePoolProblem problem, Tensor input, Tensor output, Tensor indices) {
-        long[] in = batched(problem.batch(), problem.channels(), problem.inputSpatial());
-        long[] out = batched(problem.batch(), problem.channels(), problem.outputSpatial());
-        checkFloat("input", input, in);
-        checkFloat("output", output, out);
-        if (indices != null) {
-            if (problem.spec().kind() != PoolKind.MAX) {
-                throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
-            }
-            checkIndices(indices, out);
-        }
+        checkPoolTensors(problem.spec().opName(), problem.spec().kind(), problem.batch(), problem.channels(),
+                problem.inputSpatial(), problem.outputSpatial(), input, output, indices);
         OneDnnAdapter.Route route = OneDnnAdapter.route(problem);
         if (route == OneDnnAdapter.Route.NONE) {
             return;
