@@ -49,23 +49,8 @@ final class ReferencePool {
                     long[] wh = maxTaps(oh, IH, k[1], s[1], pad[1], dil[1]);
                     for (long ow = 0; ow < OW; ow++) {
                         long[] ww = maxTaps(ow, IW, k[2], s[2], pad[2], dil[2]);
-                        float maxVal = Float.NEGATIVE_INFINITY;
-                        long maxIndex = (wd[0] * IH + wh[0]) * IW + ww[0];
-                        for (long id = wd[0]; id < wd[1]; id += dil[0]) {
-                            for (long ih = wh[0]; ih < wh[1]; ih += dil[1]) {
-                                for (long iw = ww[0]; iw < ww[1]; iw += dil[2]) {
-                                    long index = (id * IH + ih) * IW + iw;
-                                    float val = x[(int) (xPlane + index)];
-                                    if (val > maxVal || Float.isNaN(val)) {
-                                        maxVal = val;
-                                        maxIndex = index;
-                                    }
-                                }
-                            }
-                        }
                         int yi = (int) (((p * OD + od) * OH + oh) * OW + ow);
-                        y[yi] = maxVal;
-                        idx[yi] = maxIndex;
+                        maxWindow(x, xPlane, IH, IW, wd, wh, ww, dil, y, idx, yi);
                     }
                 }
             }
@@ -74,6 +59,34 @@ final class ReferencePool {
         if (indices != null) {
             indices.longBuffer().put(idx);
         }
+    }
+
+    /** Taps one apart in every dimension (adaptive windows). */
+    private static final int[] DENSE = {1, 1, 1};
+
+    /**
+     * PyTorch's max over one window: taps {@code [from, end)} with the given step per dimension
+     * (D, H, W); a larger value or any NaN replaces the current maximum, so the first maximum
+     * wins ties and the last NaN wins. The index starts at the first tap (for an all -inf window).
+     */
+    private static void maxWindow(float[] x, long xPlane, long IH, long IW, long[] wd, long[] wh, long[] ww,
+            int[] step, float[] y, long[] idx, int yi) {
+        float maxVal = Float.NEGATIVE_INFINITY;
+        long maxIndex = (wd[0] * IH + wh[0]) * IW + ww[0];
+        for (long id = wd[0]; id < wd[1]; id += step[0]) {
+            for (long ih = wh[0]; ih < wh[1]; ih += step[1]) {
+                for (long iw = ww[0]; iw < ww[1]; iw += step[2]) {
+                    long index = (id * IH + ih) * IW + iw;
+                    float val = x[(int) (xPlane + index)];
+                    if (val > maxVal || Float.isNaN(val)) {
+                        maxVal = val;
+                        maxIndex = index;
+                    }
+                }
+            }
+        }
+        y[yi] = maxVal;
+        idx[yi] = maxIndex;
     }
 
     /** {@code {first tap, end}} of max-pooling window {@code o} along one dimension. */
@@ -234,23 +247,9 @@ final class ReferencePool {
                     for (long ow = 0; ow < OW; ow++) {
                         long w0 = AdaptivePoolGeometry.start(ow, IW, OW);
                         long w1 = AdaptivePoolGeometry.end(ow, IW, OW);
-                        float maxVal = Float.NEGATIVE_INFINITY;
-                        long maxIndex = (d0 * IH + h0) * IW + w0;
-                        for (long id = d0; id < d1; id++) {
-                            for (long ih = h0; ih < h1; ih++) {
-                                for (long iw = w0; iw < w1; iw++) {
-                                    long index = (id * IH + ih) * IW + iw;
-                                    float val = x[(int) (xPlane + index)];
-                                    if (val > maxVal || Float.isNaN(val)) {
-                                        maxVal = val;
-                                        maxIndex = index;
-                                    }
-                                }
-                            }
-                        }
                         int yi = (int) (((p * OD + od) * OH + oh) * OW + ow);
-                        y[yi] = maxVal;
-                        idx[yi] = maxIndex;
+                        maxWindow(x, xPlane, IH, IW, new long[] {d0, d1}, new long[] {h0, h1}, new long[] {w0, w1},
+                                DENSE, y, idx, yi);
                     }
                 }
             }
