@@ -127,6 +127,12 @@ final class Npy {
     }
 
     static void write(Tensor t, Path file) throws IOException {
+        if (t.memoryFormat() != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = t.contiguous()) { // .npy holds C order
+                write(c, file);
+            }
+            return;
+        }
         long[] shape = t.shape();
         StringBuilder dims = new StringBuilder();
         for (long d : shape) {

@@ -12,11 +12,15 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A dense, contiguous (C order) tensor in native memory, of rank 1 to 5.
+ * A dense tensor in native memory, of rank 1 to 5.
  *
  * <p>Float tensors hold activations and weights in PyTorch's layouts ({@code N, C, [D,] [H,] W});
  * int64 tensors hold pooling indices. The data lives off-heap, aligned to 64 bytes, so that
- * native kernels read and write it in place without copies.
+ * native kernels read and write it in place without copies. Elements are in C order over the
+ * shape ({@link MemoryFormat#CONTIGUOUS}), or, for rank 4 and 5, channels innermost
+ * ({@link MemoryFormat#CHANNELS_LAST}, PyTorch's {@code channels_last}); the shape is PyTorch's
+ * either way, and every method but the raw views ({@link #floatBuffer()}, {@link #pointer()})
+ * speaks in logical (C) order.
  *
  * <p>A tensor owns its memory and frees it in {@link #close()}. Closing twice is harmless;
  * any other use after close throws {@link IllegalStateException}.
@@ -31,15 +35,22 @@ public final class Tensor implements AutoCloseable {
 
     private final DType dtype;
     private final long[] shape;
+    private final MemoryFormat format;
     private final long numel;
     private final BytePointer block;
     private final ByteBuffer bytes;
     private volatile boolean closed;
 
     private Tensor(DType dtype, long[] shape) {
+        this(dtype, MemoryFormat.CONTIGUOUS, shape);
+    }
+
+    private Tensor(DType dtype, MemoryFormat format, long[] shape) {
         this.dtype = dtype;
         this.shape = shape.clone();
         this.numel = checkedNumel(dtype, this.shape);
+        format.check(this.shape);
+        this.format = format;
         long size = numel * dtype.byteSize();
         // One block with room to align the first element; zero-filled like torch.zeros.
         this.block = BlockPool.take(size + ALIGNMENT);
@@ -91,6 +102,11 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(DType.FLOAT32, shape);
     }
 
+    /** A zero-filled tensor in the given memory format (channels-last needs rank 4 or 5). */
+    public static Tensor zeros(DType dtype, MemoryFormat format, long... shape) {
+        return new Tensor(dtype, format, shape);
+    }
+
     /** A float32 tensor holding a copy of {@code data} (C order) with the given shape. */
     public static Tensor of(float[] data, long... shape) {
         Tensor t = new Tensor(DType.FLOAT32, shape);
@@ -136,6 +152,18 @@ public final class Tensor implements AutoCloseable {
         return shape.clone();
     }
 
+    /** How the elements are laid out in memory. */
+    public MemoryFormat memoryFormat() {
+        checkOpen();
+        return format;
+    }
+
+    /** The element strides of each dimension, as {@code torch.Tensor.stride()}. */
+    public long[] strides() {
+        checkOpen();
+        return format.strides(shape);
+    }
+
     /** Size of dimension {@code dim}; negative values count from the end, as in PyTorch. */
     public long size(int dim) {
         checkOpen();
@@ -153,30 +181,104 @@ public final class Tensor implements AutoCloseable {
         return numel;
     }
 
-    /** A copy of the data of a float32 tensor. */
+    /** A copy of the data of a float32 tensor, in C order over the shape whatever the memory format. */
     public float[] toFloatArray() {
+        checkType(DType.FLOAT32);
+        if (format != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = contiguous()) {
+                return c.toFloatArray();
+            }
+        }
         float[] out = new float[Math.toIntExact(numel)];
         floatBuffer().get(out);
         return out;
     }
 
-    /** A copy of the data of an int64 tensor. */
+    /** A copy of the data of an int64 tensor, in C order over the shape whatever the memory format. */
     public long[] toLongArray() {
+        checkType(DType.INT64);
+        if (format != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = contiguous()) {
+                return c.toLongArray();
+            }
+        }
         long[] out = new long[Math.toIntExact(numel)];
         longBuffer().get(out);
         return out;
     }
 
+    /** Overwrites a float32 tensor with {@code data}, given in C order over the shape. */
+    public void copyFrom(float[] data) {
+        checkType(DType.FLOAT32);
+        checkCount(data.length);
+        if (format != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = Tensor.of(data, shape)) {
+                copyFrom(c);
+            }
+            return;
+        }
+        floatBuffer().put(data);
+    }
+
+    /** Overwrites an int64 tensor with {@code data}, given in C order over the shape. */
+    public void copyFrom(long[] data) {
+        checkType(DType.INT64);
+        checkCount(data.length);
+        if (format != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = Tensor.ofLongs(data, shape)) {
+                copyFrom(c);
+            }
+            return;
+        }
+        longBuffer().put(data);
+    }
+
     /**
-     * A read-write view of a float32 tensor's data, positioned at element 0. The view is valid
-     * only while the tensor is open.
+     * Overwrites this tensor with the elements of {@code source} (same type and shape, any memory
+     * format), converting between formats as needed.
+     */
+    public void copyFrom(Tensor source) {
+        checkOpen();
+        if (source == this) {
+            return;
+        }
+        if (source.dtype() != dtype || !Arrays.equals(source.shape(), shape)) {
+            throw new IllegalArgumentException("cannot copy a " + source + " into a " + this);
+        }
+        Layouts.copy(source, source.format, this, format, shape);
+    }
+
+    /**
+     * A new tensor with the same elements in {@code target} format, like
+     * {@code x.to(memory_format=...)} (always a copy, owned by the caller).
+     */
+    public Tensor toMemoryFormat(MemoryFormat target) {
+        checkOpen();
+        Tensor t = new Tensor(dtype, target, shape);
+        try {
+            t.copyFrom(this);
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /** A contiguous (C order) copy, like {@code x.contiguous()} but always a new tensor. */
+    public Tensor contiguous() {
+        return toMemoryFormat(MemoryFormat.CONTIGUOUS);
+    }
+
+    /**
+     * A read-write view of a float32 tensor's storage, positioned at element 0, in memory order
+     * (C order only for a contiguous tensor). The view is valid only while the tensor is open.
      */
     public FloatBuffer floatBuffer() {
         checkType(DType.FLOAT32);
         return bytes.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** A read-write view of an int64 tensor's data; valid only while the tensor is open. */
+    /** A read-write view of an int64 tensor's storage, in memory order; valid only while the tensor is open. */
     public LongBuffer longBuffer() {
         checkType(DType.INT64);
         return bytes.duplicate().order(ByteOrder.nativeOrder()).asLongBuffer();
@@ -198,9 +300,26 @@ public final class Tensor implements AutoCloseable {
         return block.address() + block.position();
     }
 
-    /** A new tensor with the same data and another shape of the same element count. */
+    /** The storage as native-order bytes, from element 0. */
+    ByteBuffer storageBytes() {
+        checkOpen();
+        // exactly the elements' bytes, from the aligned first one
+        ByteBuffer b = bytes.duplicate();
+        b.limit(b.position() + Math.toIntExact(numel * dtype.byteSize()));
+        return b.slice().order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * A new contiguous tensor with the same elements (in C order) and another shape of the same
+     * element count.
+     */
     public Tensor reshape(long... newShape) {
         checkOpen();
+        if (format != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = contiguous()) {
+                return c.reshape(newShape);
+            }
+        }
         Tensor t = new Tensor(dtype, newShape);
         if (t.numel != numel) {
             t.close();
@@ -211,9 +330,9 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
-    /** A copy of this tensor. */
+    /** A copy of this tensor, in the same memory format. */
     public Tensor copy() {
-        return reshape(shape);
+        return toMemoryFormat(format);
     }
 
     public boolean isClosed() {
@@ -236,6 +355,13 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    private void checkCount(int length) {
+        if (length != numel) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + numel
+                    + " elements, but got " + length + " values");
+        }
+    }
+
     private void checkType(DType expected) {
         checkOpen();
         if (dtype != expected) {
@@ -245,6 +371,7 @@ public final class Tensor implements AutoCloseable {
 
     @Override
     public String toString() {
-        return closed ? "Tensor[closed]" : "Tensor[" + dtype + ", shape=" + Arrays.toString(shape) + "]";
+        return closed ? "Tensor[closed]" : "Tensor[" + dtype + ", shape=" + Arrays.toString(shape)
+                + (format == MemoryFormat.CONTIGUOUS ? "" : ", " + format) + "]";
     }
 }

@@ -3,6 +3,7 @@ package dev.conv4j.cases;
 import java.io.IOException;
 import java.nio.file.Path;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 
@@ -13,10 +14,18 @@ public final class CaseCheck {
 
     /** Null when the case passes, else a one-paragraph report of what differs. */
     public static String check(Case c, Backend backend) throws CaseFormatException {
+        return check(c, backend, MemoryFormat.CONTIGUOUS);
+    }
+
+    /**
+     * As {@link #check(Case, Backend)}, with the case's activations (input and indices) of rank 4
+     * and 5 given in {@code inputFormat}.
+     */
+    public static String check(Case c, Backend backend, MemoryFormat inputFormat) throws CaseFormatException {
         String expectedMessage = c.expectedMessage();
         CaseRunner.Result result;
         try {
-            result = CaseRunner.run(c, backend);
+            result = CaseRunner.run(c, backend, inputFormat);
         } catch (IllegalArgumentException e) {
             if (expectedMessage == null) {
                 return c.name() + ": refused with \"" + e.getMessage() + "\", but PyTorch accepts the call";

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
@@ -86,6 +87,14 @@ public final class CaseRunner {
      * @throws CaseFormatException when the case itself is invalid
      */
     public static Result run(Case c, Backend backend) throws CaseFormatException {
+        return run(c, backend, MemoryFormat.CONTIGUOUS);
+    }
+
+    /**
+     * Runs the case with its activations ({@code input}, and {@code indices} of an unpooling) of
+     * rank 4 and 5 given in {@code inputFormat}; weights and other tensors stay contiguous.
+     */
+    public static Result run(Case c, Backend backend, MemoryFormat inputFormat) throws CaseFormatException {
         Matcher m = OP.matcher(c.op());
         if (!m.matches() || (m.group(1).equals("LPPool") && m.group(2).equals("3"))) {
             throw new CaseFormatException(c.name() + ": unknown op '" + c.op() + "'");
@@ -94,7 +103,7 @@ public final class CaseRunner {
         int dims = Integer.parseInt(m.group(2));
         Args a = c.args();
         Args fwd = c.forward();
-        try (Inputs in = new Inputs(c)) {
+        try (Inputs in = new Inputs(c, inputFormat)) {
             switch (family) {
                 case "Conv":
                 case "ConvTranspose":
@@ -150,7 +159,7 @@ public final class CaseRunner {
         }
         ConvProblem p = ConvGeometry.forward(spec, input.shape(), fwd.longs("output_size"));
         try (ConvKernel kernelImpl = backend.prepareConv(spec, weight, bias)) {
-            return new Result(Outputs.compute(p.outputShape(), o -> kernelImpl.forward(p, input, o)), null);
+            return new Result(Outputs.compute(input, p.outputShape(), o -> kernelImpl.forward(p, input, o)), null);
         }
     }
 
@@ -184,10 +193,10 @@ public final class CaseRunner {
         PoolProblem p = PoolGeometry.forward(spec, in.get("input").shape());
         Tensor input = in.get("input");
         if (spec.returnIndices()) {
-            PoolResult r = Outputs.computeWithIndices(p.outputShape(), (o, i) -> backend.pool(p, input, o, i));
+            PoolResult r = Outputs.computeWithIndices(input, p.outputShape(), (o, i) -> backend.pool(p, input, o, i));
             return new Result(r.output(), r.indices());
         }
-        return new Result(Outputs.compute(p.outputShape(), o -> backend.pool(p, input, o, null)), null);
+        return new Result(Outputs.compute(input, p.outputShape(), o -> backend.pool(p, input, o, null)), null);
     }
 
     private static Result adaptive(Case c, int dims, boolean max, Args a, Args fwd, Inputs in, Backend backend)
@@ -203,10 +212,10 @@ public final class CaseRunner {
         Tensor input = in.get("input");
         AdaptivePoolProblem p = AdaptivePoolGeometry.forward(spec, input.shape());
         if (returnIndices) {
-            PoolResult r = Outputs.computeWithIndices(p.outputShape(), (o, i) -> backend.adaptivePool(p, input, o, i));
+            PoolResult r = Outputs.computeWithIndices(input, p.outputShape(), (o, i) -> backend.adaptivePool(p, input, o, i));
             return new Result(r.output(), r.indices());
         }
-        return new Result(Outputs.compute(p.outputShape(), o -> backend.adaptivePool(p, input, o, null)), null);
+        return new Result(Outputs.compute(input, p.outputShape(), o -> backend.adaptivePool(p, input, o, null)), null);
     }
 
     private static Result unpool(Case c, int dims, Args a, Args fwd, Inputs in, Backend backend)
@@ -219,7 +228,7 @@ public final class CaseRunner {
         Tensor indices = in.get("indices");
         UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), indices.dtype(),
                 fwd.longs("output_size"));
-        return new Result(Outputs.compute(p.outputShape(), o -> backend.maxUnpool(p, input, indices, o)), null);
+        return new Result(Outputs.compute(input, p.outputShape(), o -> backend.maxUnpool(p, input, indices, o)), null);
     }
 
     private static int[] require(int[] v, String key, Case c) throws CaseFormatException {
@@ -243,10 +252,12 @@ public final class CaseRunner {
     /** The case's input tensors, loaded on first use and closed together. */
     private static final class Inputs implements AutoCloseable {
         private final Case c;
+        private final MemoryFormat activationFormat;
         private final java.util.Map<String, Tensor> loaded = new java.util.HashMap<>();
 
-        Inputs(Case c) {
+        Inputs(Case c, MemoryFormat activationFormat) {
             this.c = c;
+            this.activationFormat = activationFormat;
         }
 
         Tensor get(String name) throws CaseFormatException {
@@ -267,6 +278,12 @@ public final class CaseRunner {
             if (!name.equals("indices") && t.dtype() != dev.conv4j.DType.FLOAT32) {
                 t.close();
                 throw new CaseFormatException(c.name() + ": " + name + " must be float32 ('<f4')");
+            }
+            if ((name.equals("input") || name.equals("indices")) && activationFormat.supports(t.rank())
+                    && t.memoryFormat() != activationFormat) {
+                try (Tensor contiguous = t) {
+                    t = contiguous.toMemoryFormat(activationFormat);
+                }
             }
             loaded.put(name, t);
             return t;

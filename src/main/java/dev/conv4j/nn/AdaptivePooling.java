@@ -32,7 +32,7 @@ public class AdaptivePooling implements Module {
         state.checkOpen();
         ModuleState.checkFloatInput(input, "input");
         AdaptivePoolProblem p = AdaptivePoolGeometry.forward(spec, input.shape());
-        return Outputs.compute(p.outputShape(), out -> backend.adaptivePool(p, input, out, null));
+        return Outputs.compute(input, p.outputShape(), out -> backend.adaptivePool(p, input, out, null));
     }
 
     /** Output and indices; only for adaptive max pooling with return_indices. */
@@ -43,7 +43,7 @@ public class AdaptivePooling implements Module {
         }
         ModuleState.checkFloatInput(input, "input");
         AdaptivePoolProblem p = AdaptivePoolGeometry.forward(spec, input.shape());
-        return Outputs.computeWithIndices(p.outputShape(), (out, idx) -> backend.adaptivePool(p, input, out, idx));
+        return Outputs.computeWithIndices(input, p.outputShape(), (out, idx) -> backend.adaptivePool(p, input, out, idx));
     }
 
     @Override

@@ -82,7 +82,7 @@ public class Convolution implements Module {
             throw new IllegalArgumentException(what + " must have shape " + Tuples.list(shape) + ", but got "
                     + Tuples.list(t.shape()));
         }
-        return t.copy();
+        return t.contiguous(); // the backends read weights in PyTorch's contiguous layout
     }
 
     public ConvSpec spec() {
@@ -125,7 +125,7 @@ public class Convolution implements Module {
         try {
             ModuleState.checkFloatInput(input, "input");
             ConvProblem p = ConvGeometry.forward(spec, input.shape(), outputSize);
-            return Outputs.compute(p.outputShape(), out -> kernel.forward(p, input, out));
+            return Outputs.compute(input, p.outputShape(), out -> kernel.forward(p, input, out));
         } finally {
             state.exit();
         }
@@ -143,7 +143,7 @@ public class Convolution implements Module {
             ModuleState.checkFloatInput(input, "input");
             ConvProblem p = ConvGeometry.forward(spec, input.shape(), null);
             ConvKernel k = fusedReluKernel();
-            return Outputs.compute(p.outputShape(), out -> k.forward(p, input, out));
+            return Outputs.compute(input, p.outputShape(), out -> k.forward(p, input, out));
         } finally {
             state.exit();
         }

@@ -87,7 +87,7 @@ public final class F {
         }
         ConvProblem p = ConvGeometry.forward(spec, input.shape(), outputSize);
         try (ConvKernel kernelImpl = Backends.getDefault().prepareConv(spec, weight, bias)) {
-            return Outputs.compute(p.outputShape(), o -> kernelImpl.forward(p, input, o));
+            return Outputs.compute(input, p.outputShape(), o -> kernelImpl.forward(p, input, o));
         }
     }
 
@@ -146,7 +146,7 @@ public final class F {
     private static Tensor pool(PoolSpec spec, Tensor input) {
         ModuleState.checkFloatInput(input, "input");
         PoolProblem p = PoolGeometry.forward(spec, input.shape());
-        return Outputs.compute(p.outputShape(), o -> Backends.getDefault().pool(p, input, o, null));
+        return Outputs.compute(input, p.outputShape(), o -> Backends.getDefault().pool(p, input, o, null));
     }
 
     /** {@code F.adaptive_avg_pool{dims}d(input, output_size)}. */
@@ -162,6 +162,6 @@ public final class F {
     private static Tensor adaptive(AdaptivePoolSpec spec, Tensor input) {
         ModuleState.checkFloatInput(input, "input");
         AdaptivePoolProblem p = AdaptivePoolGeometry.forward(spec, input.shape());
-        return Outputs.compute(p.outputShape(), o -> Backends.getDefault().adaptivePool(p, input, o, null));
+        return Outputs.compute(input, p.outputShape(), o -> Backends.getDefault().adaptivePool(p, input, o, null));
     }
 }

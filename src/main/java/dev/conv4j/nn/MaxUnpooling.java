@@ -42,7 +42,7 @@ public class MaxUnpooling implements AutoCloseable {
             throw new IllegalArgumentException("elements in indices should be type int64 but got: null");
         }
         UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), indices.dtype(), outputSize);
-        return Outputs.compute(p.outputShape(), out -> backend.maxUnpool(p, input, indices, out));
+        return Outputs.compute(input, p.outputShape(), out -> backend.maxUnpool(p, input, indices, out));
     }
 
     @Override

@@ -36,7 +36,7 @@ public class Pooling implements Module {
         state.checkOpen();
         ModuleState.checkFloatInput(input, "input");
         PoolProblem p = PoolGeometry.forward(spec, input.shape());
-        return Outputs.compute(p.outputShape(), out -> backend.pool(p, input, out, null));
+        return Outputs.compute(input, p.outputShape(), out -> backend.pool(p, input, out, null));
     }
 
     /** Output and indices; only for max pooling built with {@code returnIndices(true)}. */
@@ -47,7 +47,7 @@ public class Pooling implements Module {
         }
         ModuleState.checkFloatInput(input, "input");
         PoolProblem p = PoolGeometry.forward(spec, input.shape());
-        return Outputs.computeWithIndices(p.outputShape(), (out, idx) -> backend.pool(p, input, out, idx));
+        return Outputs.computeWithIndices(input, p.outputShape(), (out, idx) -> backend.pool(p, input, out, idx));
     }
 
     @Override

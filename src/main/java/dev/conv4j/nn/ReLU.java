@@ -36,7 +36,7 @@ public final class ReLU implements Module {
         state.enter();
         try {
             ModuleState.checkFloatInput(input, "input");
-            return Outputs.compute(input.shape(), out -> backend.relu(input, out));
+            return Outputs.compute(input, input.shape(), out -> backend.relu(input, out));
         } finally {
             state.exit();
         }

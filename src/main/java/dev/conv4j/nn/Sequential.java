@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 
 /**
@@ -14,12 +15,23 @@ import dev.conv4j.Tensor;
  * <p>A {@link Convolution} immediately followed by a {@link ReLU} on the same backend runs as
  * one call of the convolution with a fused ReLU (on oneDNN a post-op of the convolution
  * primitive); the numbers are those of the two modules run one after the other.
+ *
+ * <p>Intermediate tensors stay in the layout oneDNN's convolutions prefer: when the chain holds a
+ * convolution on the oneDNN backend and gets a contiguous batched 2d (NCHW) or 3d (NCDHW)
+ * input, the input is converted to channels-last once, every module runs on channels-last
+ * tensors, and the result is converted back to contiguous at the end. A channels-last input
+ * runs as it is and gives a channels-last result, as in PyTorch.
  */
 public final class Sequential implements Module {
     private final List<Module> modules;
     /** What {@link #forward} runs: the modules, with each fused Convolution+ReLU pair as one step. */
     private final List<Step> steps;
     private final ModuleState state = new ModuleState("Sequential");
+    /**
+     * The input rank (4 or 5) at which the chain runs channels-last: that of the first
+     * convolution on oneDNN (its spatial dims + 2), or 0 when there is none.
+     */
+    private final int channelsLastRank;
 
     public Sequential(Module... modules) {
         if (modules.length == 0) {
@@ -43,6 +55,19 @@ public final class Sequential implements Module {
             }
         }
         this.steps = List.copyOf(s);
+        this.channelsLastRank = this.modules.stream()
+                .filter(m -> m instanceof Convolution && "onednn".equals(((Convolution) m).backend().name()))
+                .mapToInt(m -> ((Convolution) m).spec().dims() + 2)
+                .filter(r -> r >= 4)
+                .findFirst().orElse(0);
+    }
+
+    /**
+     * The input rank at which {@link #forward} converts a contiguous input to channels-last (and
+     * the result back), or 0 if it never does. For tests and diagnostics.
+     */
+    public int channelsLastRank() {
+        return channelsLastRank;
     }
 
     /** One call of the chain: a module, or a fused pair. */
@@ -62,7 +87,20 @@ public final class Sequential implements Module {
     public Tensor forward(Tensor input) {
         state.enter();
         try {
-            return chain(input);
+            if (input == null || input.rank() != channelsLastRank
+                    || input.memoryFormat() != MemoryFormat.CONTIGUOUS) {
+                return chain(input);
+            }
+            Tensor result;
+            try (Tensor cl = input.toMemoryFormat(MemoryFormat.CHANNELS_LAST)) {
+                result = chain(cl);
+            }
+            if (result.memoryFormat() == MemoryFormat.CONTIGUOUS) {
+                return result;
+            }
+            try (Tensor r = result) {
+                return r.contiguous();
+            }
         } finally {
             state.exit();
         }

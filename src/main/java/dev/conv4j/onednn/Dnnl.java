@@ -17,6 +17,8 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.PointerScope;
 
+import dev.conv4j.MemoryFormat;
+
 /**
  * Thin layer over oneDNN's C API (through the JavaCPP preset). The C API returns a status code
  * from every call, so errors are mapped from codes in one place ({@link #check}) and never from
@@ -82,6 +84,11 @@ final class Dnnl {
                     new LongPointer(strides)), "dnnl_memory_desc_create_with_strides" + java.util.Arrays.toString(dims));
             return md;
         }
+    }
+
+    /** A dense f32 memory descriptor of {@code dims} ({@code [N, C, spatial...]}) in {@code format}. */
+    static dnnl_memory_desc desc(long[] dims, MemoryFormat format) {
+        return stridedDesc(dims, format.strides(dims));
     }
 
     /** A dense row-major (PyTorch's contiguous) f32 memory descriptor. */

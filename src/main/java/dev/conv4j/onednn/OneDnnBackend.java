@@ -19,9 +19,11 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 
 import dev.conv4j.DType;
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.backend.MemoryFormats;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvSpec;
 import dev.conv4j.spec.PoolKind;
@@ -219,6 +221,11 @@ public final class OneDnnBackend implements Backend {
         }
         checkFloat("input", input, input.shape());
         checkFloat("output", output, input.shape());
+        if (input.memoryFormat() != output.memoryFormat()) {
+            output.copyFrom(input); // elementwise: any one order will do
+            relu(output.floatBuffer(), output.floatBuffer(), output.numel());
+            return;
+        }
         relu(input.floatBuffer(), output.floatBuffer(), input.numel());
     }
 
@@ -268,11 +275,23 @@ public final class OneDnnBackend implements Backend {
         if (route == OneDnnAdapter.Route.NONE) {
             return;
         }
-        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null) {
+        int rank = (problem.inputSpatial().length + 2);
+        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool("pool " + problem.key(), problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
-        } else {
+        } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.pool(problem, input, output, indices);
+        } else {
+            MemoryFormats.viaContiguous(new Tensor[] {input}, new Tensor[] {output, indices},
+                    t -> OwnKernels.pool(problem, t[0], t[1], t[2]));
         }
+    }
+
+    /**
+     * Whether a oneDNN primitive can take the tensors as they are: all contiguous, or all
+     * channels-last of the problem's batched rank. Otherwise the call runs on contiguous copies.
+     */
+    private static boolean onOneDnn(int batchedRank, Tensor... tensors) {
+        return MemoryFormats.allContiguous(tensors) || MemoryFormats.allChannelsLast(batchedRank, tensors);
     }
 
     @Override
@@ -283,11 +302,15 @@ public final class OneDnnBackend implements Backend {
         if (route == OneDnnAdapter.Route.NONE) {
             return;
         }
-        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null) {
+        int rank = problem.inputSpatial().length + 2;
+        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool("adaptive " + problem.key(), problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input,
                     output);
-        } else {
+        } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.adaptivePool(problem, input, output, indices);
+        } else {
+            MemoryFormats.viaContiguous(new Tensor[] {input}, new Tensor[] {output, indices},
+                    t -> OwnKernels.adaptivePool(problem, t[0], t[1], t[2]));
         }
     }
 
@@ -300,7 +323,8 @@ public final class OneDnnBackend implements Backend {
         if (problem.batch() == 0) {
             return;
         }
-        OwnKernels.maxUnpool(problem, input, indices, output);
+        MemoryFormats.viaContiguous(new Tensor[] {input, indices}, new Tensor[] {output},
+                t -> OwnKernels.maxUnpool(problem, t[0], t[1], t[2]));
     }
 
     /** The implementation oneDNN chose for a pooling problem it runs (creating it if needed), for tests. */
@@ -309,8 +333,8 @@ public final class OneDnnBackend implements Backend {
             return "own:" + OneDnnAdapter.route(problem);
         }
         applyThreads();
-        PoolPlan plan = poolPlans.acquire("pool " + problem.key() + " threads=" + threads,
-                k -> createPoolPlan(problem.spec().opName(), OneDnnAdapter.pool(problem)));
+        PoolPlan plan = poolPlans.acquire("pool " + problem.key() + " threads=" + threads + " " + MemoryFormat.CONTIGUOUS,
+                k -> createPoolPlan(problem.spec().opName(), OneDnnAdapter.pool(problem), MemoryFormat.CONTIGUOUS));
         try {
             return plan.primitive.implInfo();
         } finally {
@@ -323,12 +347,18 @@ public final class OneDnnBackend implements Backend {
      * (for max pooling the result is PyTorch's only without NaN in the input).
      */
     void poolOnOneDnn(PoolProblem problem, Tensor input, Tensor output) {
+        if (!onOneDnn((problem.inputSpatial().length + 2), input, output)) {
+            throw new IllegalArgumentException("input and output must both be contiguous or both channels-last");
+        }
         runPool("forced " + problem.key(), problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
     }
 
+    /** Runs a pooling primitive on {@code input} and {@code output}, both contiguous or both channels-last. */
     private void runPool(String key, String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
         applyThreads();
-        PoolPlan plan = poolPlans.acquire(key + " threads=" + threads, k -> createPoolPlan(opName, desc));
+        MemoryFormat format = input.memoryFormat();
+        PoolPlan plan = poolPlans.acquire(key + " threads=" + threads + " " + format,
+                k -> createPoolPlan(opName, desc, format));
         try {
             NativePrimitive p = plan.primitive;
             p.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_DST},
@@ -342,14 +372,14 @@ public final class OneDnnBackend implements Backend {
     }
 
     @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
-    private PoolPlan createPoolPlan(String opName, OneDnnAdapter.PoolDesc d) {
-        String what = opName + " (" + d + ")";
+    private PoolPlan createPoolPlan(String opName, OneDnnAdapter.PoolDesc d, MemoryFormat format) {
+        String what = opName + " (" + d + ", " + format + ")";
         dnnl_primitive_attr attr = Dnnl.createAttr();
         dnnl_memory_desc src = null;
         dnnl_memory_desc dst = null;
         try (PointerScope scope = new PointerScope()) {
-            src = Dnnl.denseDesc(d.src);
-            dst = Dnnl.denseDesc(d.dst);
+            src = Dnnl.desc(d.src, format);
+            dst = Dnnl.desc(d.dst, format);
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
             Dnnl.check(dnnl_pooling_forward_primitive_desc_create(pd, engine, dnnl_forward_inference, d.algorithm, src,
                     dst, new LongPointer(d.strides), new LongPointer(d.kernel), new LongPointer(d.dilates),

@@ -18,8 +18,10 @@ import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 
 import dev.conv4j.DType;
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.backend.MemoryFormats;
 import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.ConvSpec;
 import dev.conv4j.spec.Tuples;
@@ -29,7 +31,8 @@ import dev.conv4j.spec.Tuples;
  * thread count) it caches a primitive, created with {@code format_tag::any} weights so oneDNN
  * picks its fast layout; the PyTorch-layout weights are reordered into each distinct chosen
  * layout once and shared by every primitive that uses it. Source and destination stay the
- * caller's plain NC(D)(H)W tensors. Thread-safe; see {@link PlanCache} for the lifetime rules.
+ * caller's tensors: plain NC(D)(H)W, or NHWC / NDHWC for channels-last ones, which oneDNN's
+ * convolutions read without reordering. Thread-safe; see {@link PlanCache} for the lifetime rules.
  */
 final class OneDnnConvKernel implements ConvKernel {
     /** Problem shapes kept per kernel. */
@@ -78,6 +81,13 @@ final class OneDnnConvKernel implements ConvKernel {
         }
         OneDnnBackend.checkFloat("input", input, problem.batchedInputShape());
         OneDnnBackend.checkFloat("output", output, problem.batchedOutputShape());
+        MemoryFormat format = MemoryFormats.allContiguous(input, output) ? MemoryFormat.CONTIGUOUS
+                : channelsLastRoute(problem, input, output) ? MemoryFormat.CHANNELS_LAST : null;
+        if (format == null) {
+            MemoryFormats.viaContiguous(new Tensor[] {input}, new Tensor[] {output},
+                    t -> forward(problem, t[0], t[1]));
+            return;
+        }
         if (OneDnnAdapter.isTrivial(problem)) {
             // Empty output, or no input reaches it: every output element is the bias (or zero).
             fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
@@ -85,7 +95,7 @@ final class OneDnnConvKernel implements ConvKernel {
         }
         boolean fused = relu && fusable(input);
         backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem, fused), k -> createPlan(problem, fused));
+        ConvPlan plan = plans.acquire(planKey(problem, fused, format), k -> createPlan(problem, fused, format));
         try {
             plan.run(problem, input, output);
         } finally {
@@ -94,6 +104,20 @@ final class OneDnnConvKernel implements ConvKernel {
         if (relu && !fused) {
             OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
         }
+    }
+
+    /**
+     * Whether the primitive can take channels-last tensors as they are: both batched NHWC/NDHWC,
+     * and the plain route (no padding, window copy or tail of our own, which work on contiguous
+     * tensors). Other calls with channels-last tensors run on contiguous copies.
+     */
+    private static boolean channelsLastRoute(ConvProblem problem, Tensor input, Tensor output) {
+        if (!MemoryFormats.allChannelsLast(problem.batchedInputShape().length, input, output)
+                || OneDnnAdapter.isTrivial(problem)) {
+            return false;
+        }
+        OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
+        return d.prePadBefore == null && !d.hasSrcView() && !d.hasTail();
     }
 
     /**
@@ -126,9 +150,14 @@ final class OneDnnConvKernel implements ConvKernel {
 
     /** The implementation oneDNN chose for {@code problem} (creating its primitive if needed), for tests. */
     String implementation(ConvProblem problem) {
+        return implementation(problem, MemoryFormat.CONTIGUOUS);
+    }
+
+    /** As {@link #implementation(ConvProblem)} for tensors in {@code format}. */
+    String implementation(ConvProblem problem, MemoryFormat format) {
         checkOpen();
         backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem, relu), k -> createPlan(problem, relu));
+        ConvPlan plan = plans.acquire(planKey(problem, relu, format), k -> createPlan(problem, relu, format));
         try {
             return plan.primitive.implInfo();
         } finally {
@@ -149,7 +178,8 @@ final class OneDnnConvKernel implements ConvKernel {
     int[] postOpEltwiseAlgorithms(ConvProblem problem) {
         checkOpen();
         backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem, relu), k -> createPlan(problem, relu));
+        ConvPlan plan = plans.acquire(planKey(problem, relu, MemoryFormat.CONTIGUOUS),
+                k -> createPlan(problem, relu, MemoryFormat.CONTIGUOUS));
         try {
             return plan.primitive.postOpEltwiseAlgorithms();
         } finally {
@@ -195,12 +225,13 @@ final class OneDnnConvKernel implements ConvKernel {
      * What a plan depends on besides the kernel's spec: {@link ConvProblem#key()} less the spec
      * (cheaper than that string on every call), and the thread count the primitive is made for.
      */
-    private List<Long> planKey(ConvProblem p, boolean fused) {
+    private List<Long> planKey(ConvProblem p, boolean fused, MemoryFormat format) {
         int d = spec.dims();
-        Long[] key = new Long[3 + 4 * d];
+        Long[] key = new Long[4 + 4 * d];
         key[0] = p.batch();
         key[1] = (long) backend.threads();
         key[2 + 4 * d] = fused ? 1L : 0L; // with the ReLU post-op or without
+        key[3 + 4 * d] = (long) format.ordinal();
         long[] in = p.inputSpatial();
         long[] out = p.outputSpatial();
         int[] before = p.padBefore();
@@ -215,9 +246,9 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
-    private ConvPlan createPlan(ConvProblem problem, boolean fused) {
+    private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format) {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
-        String what = spec.opName() + " for " + problem.key();
+        String what = spec.opName() + " for " + problem.key() + (format == MemoryFormat.CONTIGUOUS ? "" : " " + format);
         dnnl_primitive_attr attr = Dnnl.createAttr(fused);
         dnnl_memory_desc src = null;
         dnnl_memory_desc weights = null;
@@ -225,10 +256,10 @@ final class OneDnnConvKernel implements ConvKernel {
         dnnl_memory_desc dst = null;
         NativePrimitive primitive = null;
         try (PointerScope scope = new PointerScope()) {
-            src = Dnnl.denseDesc(d.srcView);
+            src = Dnnl.desc(d.srcView, format);
             weights = Dnnl.anyDesc(d.weights);
             biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
-            dst = Dnnl.denseDesc(d.dst);
+            dst = Dnnl.desc(d.dst, format);
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
             LongPointer strides = new LongPointer(d.strides);
             LongPointer dilates = new LongPointer(d.dilates);
@@ -508,6 +539,9 @@ final class OneDnnConvKernel implements ConvKernel {
         }
         if (weight.dtype() != DType.FLOAT32) {
             throw new IllegalArgumentException("weight must be float32");
+        }
+        if (!MemoryFormats.allContiguous(weight, bias)) {
+            throw new IllegalArgumentException("weight and bias must be contiguous, but got " + weight + " and " + bias);
         }
     }
 }

@@ -46,7 +46,7 @@ public final class ReferenceBackend implements Backend {
         checkTensor("input", input, DType.FLOAT32, output.shape());
         float[] x = input.toFloatArray();
         TorchMath.relu(x);
-        output.floatBuffer().put(0, x);
+        output.copyFrom(x);
     }
 
     @Override

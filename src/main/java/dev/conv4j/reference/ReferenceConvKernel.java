@@ -71,7 +71,7 @@ final class ReferenceConvKernel implements ConvKernel {
         if (relu) {
             TorchMath.relu(y);
         }
-        output.floatBuffer().put(y);
+        output.copyFrom(y);
     }
 
     /**

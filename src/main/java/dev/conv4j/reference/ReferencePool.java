@@ -55,9 +55,9 @@ final class ReferencePool {
                 }
             }
         }
-        output.floatBuffer().put(y);
+        output.copyFrom(y);
         if (indices != null) {
-            indices.longBuffer().put(idx);
+            indices.copyFrom(idx);
         }
     }
 
@@ -108,7 +108,7 @@ final class ReferencePool {
         PoolSpec spec = problem.spec();
         float[] y = averages(problem, input.toFloatArray(), output.numel(), spec.padding(),
                 spec.countIncludePad(), spec.divisorOverride());
-        output.floatBuffer().put(y);
+        output.copyFrom(y);
     }
 
     /**
@@ -134,7 +134,7 @@ final class ReferencePool {
             float scaled = signed * (float) kernelVolume;
             y[i] = TorchMath.pow(scaled, 1.0 / p);
         }
-        output.floatBuffer().put(y);
+        output.copyFrom(y);
     }
 
     /**
@@ -219,7 +219,7 @@ final class ReferencePool {
                 }
             }
         }
-        output.floatBuffer().put(y);
+        output.copyFrom(y);
     }
 
     /**
@@ -254,9 +254,9 @@ final class ReferencePool {
                 }
             }
         }
-        output.floatBuffer().put(y);
+        output.copyFrom(y);
         if (indices != null) {
-            indices.longBuffer().put(idx);
+            indices.copyFrom(idx);
         }
     }
 
@@ -288,6 +288,6 @@ final class ReferencePool {
         if (invalid != null) {
             throw new IllegalArgumentException(problem.invalidIndexMessage(invalid));
         }
-        output.floatBuffer().put(y);
+        output.copyFrom(y);
     }
 }

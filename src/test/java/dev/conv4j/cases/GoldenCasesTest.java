@@ -15,6 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
 
@@ -62,5 +63,14 @@ class GoldenCasesTest {
         List<Path> dirs = caseDirs();
         return backends().stream().flatMap(backend -> dirs.stream().map(dir -> DynamicTest.dynamicTest(
                 backend.name() + " " + dir.getFileName(), () -> assertNull(CaseCheck.check(Case.load(dir), backend)))));
+    }
+
+    /** The same cases with channels-last (NHWC / NDHWC) activations where their rank allows. */
+    @TestFactory
+    Stream<DynamicTest> everyCaseChannelsLastOnEveryBackend() throws IOException {
+        List<Path> dirs = caseDirs();
+        return backends().stream().flatMap(backend -> dirs.stream().map(dir -> DynamicTest.dynamicTest(
+                backend.name() + " channels_last " + dir.getFileName(),
+                () -> assertNull(CaseCheck.check(Case.load(dir), backend, MemoryFormat.CHANNELS_LAST)))));
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.backend.ConvKernel;
@@ -81,16 +82,46 @@ class OneDnnBackendTest {
         assertFalse(pool.startsWith("ref") || pool.startsWith("own"), pool);
     }
 
+    /**
+     * On channels-last tensors the convolutions run oneDNN's kernels directly, without the
+     * {@code jit_uni_ncsp_convolution} wrapper that reorders plain NCHW around them on every call.
+     */
+    @Test
+    void channelsLastConvolutionsRunWithoutReorderWrapper() {
+        ConvSpec res2 = ConvSpec.builder(2, false, 64, 64, 3).padding(1).build();
+        ConvSpec dw = ConvSpec.builder(2, false, 144, 144, 3).padding(1).groups(144).build();
+        ConvSpec c3 = ConvSpec.builder(3, false, 32, 32, 3).padding(1).build();
+        ConvSpec deconv = ConvSpec.builder(2, true, 256, 128, 2).stride(2).build();
+        String[] impls = {
+            implementation(res2, ConvGeometry.forward(res2, new long[] {16, 64, 56, 56}, null), MemoryFormat.CHANNELS_LAST),
+            implementation(dw, ConvGeometry.forward(dw, new long[] {16, 144, 56, 56}, null), MemoryFormat.CHANNELS_LAST),
+            implementation(c3, ConvGeometry.forward(c3, new long[] {1, 32, 16, 28, 28}, null), MemoryFormat.CHANNELS_LAST),
+            implementation(deconv, ConvGeometry.forward(deconv, new long[] {1, 256, 28, 28}, null),
+                    MemoryFormat.CHANNELS_LAST)};
+        String nchw = implementation(res2, ConvGeometry.forward(res2, new long[] {16, 64, 56, 56}, null),
+                MemoryFormat.CONTIGUOUS);
+        System.out.println("[onednn] channels-last res2, dw, conv3d, deconv: " + String.join(", ", impls)
+                + "; contiguous res2: " + nchw);
+        for (String impl : impls) {
+            assertOptimized(impl);
+            assertFalse(impl.contains("ncsp"), impl);
+        }
+    }
+
     private static void assertOptimized(String impl) {
         assertFalse(impl.contains("ref"), impl);
         assertTrue(impl.contains("jit") || impl.contains("brg") || impl.contains("brdgmm") || impl.contains("gemm"), impl);
     }
 
     private static String implementation(ConvSpec spec, ConvProblem p) {
+        return implementation(spec, p, MemoryFormat.CONTIGUOUS);
+    }
+
+    private static String implementation(ConvSpec spec, ConvProblem p, MemoryFormat format) {
         try (Tensor w = Tensor.zeros(spec.weightShape());
                 Tensor b = Tensor.zeros(spec.outChannels());
                 OneDnnConvKernel k = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b)) {
-            return k.implementation(p);
+            return k.implementation(p, format);
         }
     }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.conv4j.DType;
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
@@ -183,7 +184,7 @@ class OneDnnEquivalenceTest {
             return null;
         }
         long seed = r.nextLong();
-        String name = spec + " input=" + Arrays.toString(inputShape)
+        String name = spec + " input=" + Arrays.toString(inputShape) + formatName(seed, inputShape)
                 + (outputSize == null ? "" : " output_size=" + Arrays.toString(outputSize)) + " -> " + problem.key();
         boolean needsOwn = spec.paddingMode() != PaddingMode.ZEROS && !OneDnnAdapter.isTrivial(problem);
         return DynamicTest.dynamicTest(name, () -> {
@@ -231,20 +232,22 @@ class OneDnnEquivalenceTest {
             return null;
         }
         long seed = r.nextLong();
-        String name = spec + " input=" + Arrays.toString(shape) + " -> " + problem.key();
+        String name = spec + " input=" + Arrays.toString(shape) + formatName(seed, shape) + " -> " + problem.key();
         return DynamicTest.dynamicTest(name, () -> runConv(spec, problem, shape, seed, name));
     }
 
     static void runConv(ConvSpec spec, ConvProblem problem, long[] inputShape, long seed, String name) {
         Random data = new Random(seed);
+        MemoryFormat f = format(seed, inputShape);
         try (Tensor weight = random(data, spec.weightShape(), false);
                 Tensor bias = spec.bias() ? random(data, new long[] {spec.outChannels()}, false) : null;
                 Tensor input = random(data, inputShape, false);
-                Tensor got = Tensor.zeros(problem.outputShape());
+                Tensor myInput = input.toMemoryFormat(f);
+                Tensor got = Tensor.zeros(DType.FLOAT32, f, problem.outputShape());
                 Tensor expected = Tensor.zeros(problem.outputShape());
                 ConvKernel mine = ONEDNN.prepareConv(spec, weight, bias);
                 ConvKernel ref = REFERENCE.prepareConv(spec, weight, bias)) {
-            mine.forward(problem, input, got);
+            mine.forward(problem, myInput, got);
             ref.forward(problem, input, expected);
             report(name, Compare.floats("output", got, expected, Compare.Tolerance.RELATIVE_1E4));
             if (Compare.mostlyZero(got) && !Compare.mostlyZero(expected)) {
@@ -309,8 +312,8 @@ class OneDnnEquivalenceTest {
         }
         long seed = r.nextLong();
         boolean special = r.nextInt(3) == 0; // NaN, infinities, ties
-        String name = spec + " input=" + Arrays.toString(inputShape) + (special ? " with NaN/ties" : "") + " -> "
-                + problem.key();
+        String name = spec + " input=" + Arrays.toString(inputShape) + formatName(seed, inputShape)
+                + (special ? " with NaN/ties" : "") + " -> " + problem.key();
         OneDnnAdapter.Route route = OneDnnAdapter.route(problem);
         boolean needsOwn = route != OneDnnAdapter.Route.ONEDNN_POOLING && route != OneDnnAdapter.Route.NONE;
         return DynamicTest.dynamicTest(name, () -> {
@@ -318,12 +321,14 @@ class OneDnnEquivalenceTest {
             Random data = new Random(seed);
             boolean indices = spec.returnIndices();
             Compare.Tolerance tol = kind == PoolKind.MAX ? Compare.Tolerance.EXACT : Compare.Tolerance.RELATIVE_1E4;
+            MemoryFormat f = format(seed, inputShape);
             try (Tensor input = random(data, inputShape, special && kind != PoolKind.LP);
-                    Tensor got = Tensor.zeros(problem.outputShape());
+                    Tensor myInput = input.toMemoryFormat(f);
+                    Tensor got = Tensor.zeros(DType.FLOAT32, f, problem.outputShape());
                     Tensor expected = Tensor.zeros(problem.outputShape());
-                    Tensor gotIdx = indices ? Tensor.zeros(DType.INT64, problem.outputShape()) : null;
+                    Tensor gotIdx = indices ? Tensor.zeros(DType.INT64, f, problem.outputShape()) : null;
                     Tensor expIdx = indices ? Tensor.zeros(DType.INT64, problem.outputShape()) : null) {
-                ONEDNN.pool(problem, input, got, gotIdx);
+                ONEDNN.pool(problem, myInput, got, gotIdx);
                 REFERENCE.pool(problem, input, expected, expIdx);
                 report(name, Compare.floats("output", got, expected, tol));
                 if (indices) {
@@ -374,8 +379,8 @@ class OneDnnEquivalenceTest {
         }
         long seed = r.nextLong();
         boolean special = r.nextInt(3) == 0;
-        String name = spec + " input=" + Arrays.toString(inputShape) + (special ? " with NaN/ties" : "") + " -> "
-                + problem.key();
+        String name = spec + " input=" + Arrays.toString(inputShape) + formatName(seed, inputShape)
+                + (special ? " with NaN/ties" : "") + " -> " + problem.key();
         OneDnnAdapter.Route route = OneDnnAdapter.route(problem);
         boolean needsOwn = route != OneDnnAdapter.Route.ONEDNN_POOLING && route != OneDnnAdapter.Route.NONE;
         return DynamicTest.dynamicTest(name, () -> {
@@ -383,12 +388,14 @@ class OneDnnEquivalenceTest {
             Random data = new Random(seed);
             boolean indices = spec.returnIndices();
             Compare.Tolerance tol = kind == PoolKind.MAX ? Compare.Tolerance.EXACT : Compare.Tolerance.RELATIVE_1E4;
+            MemoryFormat f = format(seed, inputShape);
             try (Tensor input = random(data, inputShape, special);
-                    Tensor got = Tensor.zeros(problem.outputShape());
+                    Tensor myInput = input.toMemoryFormat(f);
+                    Tensor got = Tensor.zeros(DType.FLOAT32, f, problem.outputShape());
                     Tensor expected = Tensor.zeros(problem.outputShape());
-                    Tensor gotIdx = indices ? Tensor.zeros(DType.INT64, problem.outputShape()) : null;
+                    Tensor gotIdx = indices ? Tensor.zeros(DType.INT64, f, problem.outputShape()) : null;
                     Tensor expIdx = indices ? Tensor.zeros(DType.INT64, problem.outputShape()) : null) {
-                ONEDNN.adaptivePool(problem, input, got, gotIdx);
+                ONEDNN.adaptivePool(problem, myInput, got, gotIdx);
                 REFERENCE.adaptivePool(problem, input, expected, expIdx);
                 report(name, Compare.floats("output", got, expected, tol));
                 if (indices) {
@@ -433,7 +440,8 @@ class OneDnnEquivalenceTest {
             return null;
         }
         long seed = r.nextLong();
-        String name = spec + " after " + poolSpec + " input=" + Arrays.toString(poolInput) + " -> " + problem.key();
+        String name = spec + " after " + poolSpec + " input=" + Arrays.toString(poolInput) + formatName(seed, poolInput)
+                + " -> " + problem.key();
         return DynamicTest.dynamicTest(name, () -> {
             Assumptions.assumeTrue(n == 0 || OwnKernels.available(), "needs conv4j's own kernels");
             Random data = new Random(seed);
@@ -451,8 +459,9 @@ class OneDnnEquivalenceTest {
                     refError = e.getMessage();
                 }
                 String myError = null;
-                try {
-                    ONEDNN.maxUnpool(problem, values, idx, got);
+                MemoryFormat f = format(seed, poolInput);
+                try (Tensor myValues = values.toMemoryFormat(f); Tensor myIdx = idx.toMemoryFormat(f)) {
+                    ONEDNN.maxUnpool(problem, myValues, myIdx, got);
                 } catch (IllegalArgumentException e) {
                     myError = e.getMessage();
                 }
@@ -465,6 +474,19 @@ class OneDnnEquivalenceTest {
     }
 
     // ---------------------------------------------------------------- data
+
+    /**
+     * The memory format of the oneDNN side of a case: channels-last for about half of the cases
+     * whose tensors can have it (rank 4 or 5), chosen by the case's seed.
+     */
+    static MemoryFormat format(long seed, long[] inputShape) {
+        return (seed & 1) == 0 && MemoryFormat.CHANNELS_LAST.supports(inputShape.length) ? MemoryFormat.CHANNELS_LAST
+                : MemoryFormat.CONTIGUOUS;
+    }
+
+    private static String formatName(long seed, long[] inputShape) {
+        return format(seed, inputShape) == MemoryFormat.CONTIGUOUS ? "" : " channels_last";
+    }
 
     /**
      * Uniform values in [-1, 1); with {@code special}, values on a coarse grid (ties) and a few
