@@ -309,7 +309,7 @@ namespace detail {
 
 // ---------------------------------------------------------------------------------------
 // Batched transpose: tiles small enough that the rows read and the rows written stay in L1,
-// each tile done in register blocks (8x8 floats or 4x4 int64 with AVX2) and plain loops at
+// each tile done in register blocks (8x8 floats or 8x4 int64 with AVX2) and plain loops at
 // its edges. Only moves bits: NaN payloads and -0 come out as they went in.
 
 /** Transposes the tile rows [r0, r1) x cols [c0, c1) of in (rows x cols) into out (cols x rows). */
@@ -363,35 +363,42 @@ C4J_TARGET_AVX2 static C4J_ALWAYS_INLINE void transpose_8x8_b32(const uint32_t* 
     }
 }
 
-/** 4x4 64-bit block. */
-C4J_TARGET_AVX2 static C4J_ALWAYS_INLINE void transpose_4x4_b64(const uint64_t* in, int64_t ldi, uint64_t* out,
+/** 8 rows x 4 columns of 64 bits: two 4x4 blocks, so each output row gets 64 contiguous bytes. */
+C4J_TARGET_AVX2 static C4J_ALWAYS_INLINE void transpose_8x4_b64(const uint64_t* in, int64_t ldi, uint64_t* out,
                                                                 int64_t ldo) {
-    __m256i r[4];
-    for (int i = 0; i < 4; i++) {
-        r[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i * ldi));
+    __m256i o[2][4];
+    for (int h = 0; h < 2; h++) {
+        __m256i r[4];
+        for (int i = 0; i < 4; i++) {
+            r[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + (4 * h + i) * ldi));
+        }
+        // t0 = a0 b0 | a2 b2, t1 = a1 b1 | a3 b3, t2 = c0 d0 | c2 d2, t3 = c1 d1 | c3 d3
+        const __m256i t0 = _mm256_unpacklo_epi64(r[0], r[1]), t1 = _mm256_unpackhi_epi64(r[0], r[1]);
+        const __m256i t2 = _mm256_unpacklo_epi64(r[2], r[3]), t3 = _mm256_unpackhi_epi64(r[2], r[3]);
+        o[h][0] = _mm256_permute2x128_si256(t0, t2, 0x20);
+        o[h][1] = _mm256_permute2x128_si256(t1, t3, 0x20);
+        o[h][2] = _mm256_permute2x128_si256(t0, t2, 0x31);
+        o[h][3] = _mm256_permute2x128_si256(t1, t3, 0x31);
     }
-    // t0 = a0 b0 | a2 b2, t1 = a1 b1 | a3 b3, t2 = c0 d0 | c2 d2, t3 = c1 d1 | c3 d3
-    const __m256i t0 = _mm256_unpacklo_epi64(r[0], r[1]), t1 = _mm256_unpackhi_epi64(r[0], r[1]);
-    const __m256i t2 = _mm256_unpacklo_epi64(r[2], r[3]), t3 = _mm256_unpackhi_epi64(r[2], r[3]);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm256_permute2x128_si256(t0, t2, 0x20));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + ldo), _mm256_permute2x128_si256(t1, t3, 0x20));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 2 * ldo), _mm256_permute2x128_si256(t0, t2, 0x31));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + 3 * ldo), _mm256_permute2x128_si256(t1, t3, 0x31));
+    for (int j = 0; j < 4; j++) {
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j * ldo), o[0][j]);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j * ldo + 4), o[1][j]);
+    }
 }
 
 template <class T>
 C4J_TARGET_AVX2 static void transpose_tile_avx2(const void* vin, void* vout, int64_t rows, int64_t cols, int64_t r0,
                                                 int64_t r1, int64_t c0, int64_t c1) {
-    constexpr int64_t B = sizeof(T) == 4 ? 8 : 4;
+    constexpr int64_t BR = 8, BC = sizeof(T) == 4 ? 8 : 4;
     const T* in = static_cast<const T*>(vin);
     T* out = static_cast<T*>(vout);
-    const int64_t rb = r0 + (r1 - r0) / B * B, cb = c0 + (c1 - c0) / B * B;
-    for (int64_t r = r0; r < rb; r += B) {
-        for (int64_t c = c0; c < cb; c += B) {
+    const int64_t rb = r0 + (r1 - r0) / BR * BR, cb = c0 + (c1 - c0) / BC * BC;
+    for (int64_t r = r0; r < rb; r += BR) {
+        for (int64_t c = c0; c < cb; c += BC) {
             if constexpr (sizeof(T) == 4) {
                 transpose_8x8_b32(in + r * cols + c, cols, out + c * rows + r, rows);
             } else {
-                transpose_4x4_b64(in + r * cols + c, cols, out + c * rows + r, rows);
+                transpose_8x4_b64(in + r * cols + c, cols, out + c * rows + r, rows);
             }
         }
     }
