@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +110,21 @@ class KernelsTest {
         assertTrue(Kernels.peakGflops(2, 0.05) > 0);
         assertThrows(IllegalArgumentException.class, () -> Kernels.peakGflops(0, 0.05));
         assertThrows(IllegalArgumentException.class, () -> Kernels.peakGflops(1, 0));
+    }
+
+    /** Every enum constant of the header that NativeKernels mirrors has the header's value. */
+    @Test
+    void bindingConstantsMatchTheHeader() throws Exception {
+        String header = Files.readString(Path.of("native", "conv4j_kernels.h"));
+        Matcher m = Pattern.compile("^\\s+((?:STATUS|POOL_DESC|ADAPTIVE_DESC|PAD_DESC|UNPOOL_DESC)_[A-Z_]+) = (-?\\d+),",
+                Pattern.MULTILINE).matcher(header);
+        int seen = 0;
+        while (m.find()) {
+            Field f = NativeKernels.class.getDeclaredField(m.group(1));
+            assertEquals(Integer.parseInt(m.group(2)), f.getInt(null), m.group(1));
+            seen++;
+        }
+        assertEquals(29, seen, "constants found in the header");
     }
 
     @Test
