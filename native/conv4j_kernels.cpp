@@ -701,14 +701,15 @@ int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const 
                    ? STATUS_OK
                    : STATUS_OUT_OF_MEMORY;
     }
-    // Tiles of about 32 x 32; when one side is short the other grows, so that a tile still
-    // moves ~1K elements (NCHW -> NHWC with C = 3: tiles of 3 x 336).
-    const int64_t base = 32, area = 1024;
-    int64_t tr = std::min(rows, base), tc = std::min(cols, base);
-    if (rows < base) {
-        tc = std::min(cols, std::max(base, area / rows / 8 * 8));
-    } else if (cols < base) {
-        tr = std::min(rows, std::max(base, area / cols / 8 * 8));
+    // Tiles of 64 rows x 32 columns: each output row gets a run of 64 elements (whole cache
+    // lines), which measured clearly faster than 32 x 32 for HW x C -> C x HW. When one side is
+    // short the other grows, so that a tile still moves ~2K elements (C = 3: tiles of 3 x 680).
+    const int64_t base_r = 64, base_c = 32, area = 2048;
+    int64_t tr = std::min(rows, base_r), tc = std::min(cols, base_c);
+    if (rows < base_r) {
+        tc = std::min(cols, std::max(base_c, area / rows / 8 * 8));
+    } else if (cols < base_c) {
+        tr = std::min(rows, std::max(base_r, area / cols / 8 * 8));
     }
     const int64_t nrt = (rows + tr - 1) / tr, nct = (cols + tc - 1) / tc;
     const Isa* isa = active();
