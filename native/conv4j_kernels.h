@@ -1,8 +1,9 @@
 // conv4j native kernels: what oneDNN lacks or does differently from PyTorch 1.13 (torch.nn).
 //
 // All tensors are float32 (indices int64), contiguous, in PyTorch's N C [D] [H] W layout seen
-// as planes * D * H * W with planes = N * C; 1d and 2d problems pass size-1 leading dims
-// (size 1, kernel 1, stride 1, padding 0, dilation 1). Geometry comes in int64 arrays whose
+// as planes * D * H * W with planes = N * C (pool() also takes channels-last, N D H W C; transpose()
+// converts between the two); 1d and 2d problems pass size-1 leading dims (size 1, kernel 1,
+// stride 1, padding 0, dilation 1). Geometry comes in int64 arrays whose
 // layout is given by the *_DESC_* constants below; the Java binding
 // (dev.conv4j.kernels.NativeKernels) fills them in the same order.
 //
@@ -32,7 +33,8 @@ enum PadMode : int { PAD_ZEROS = 0, PAD_REFLECT = 1, PAD_REPLICATE = 2, PAD_CIRC
 enum PoolKind : int { POOL_MAX = 0, POOL_AVG = 1, POOL_LP = 2 };
 
 /** pool(): planes, input D H W, output D H W, kernel, stride, padding, dilation (each D H W),
- *  count_include_pad (0/1), divisor_override (0 = none). */
+ *  count_include_pad (0/1), divisor_override (0 = none), channels C (read when channels-last),
+ *  channels_last (0: planes of D*H*W; 1: N = planes / C positions of D*H*W*C). */
 enum PoolDesc : int {
     POOL_DESC_PLANES = 0,
     POOL_DESC_IN = 1,
@@ -43,7 +45,9 @@ enum PoolDesc : int {
     POOL_DESC_DILATION = 16,
     POOL_DESC_COUNT_INCLUDE_PAD = 19,
     POOL_DESC_DIVISOR_OVERRIDE = 20,
-    POOL_DESC_LENGTH = 21,
+    POOL_DESC_CHANNELS = 21,
+    POOL_DESC_CHANNELS_LAST = 22,
+    POOL_DESC_LENGTH = 23,
 };
 
 /** adaptive_pool(): planes, input D H W, output D H W. */
@@ -99,9 +103,21 @@ int pad(int mode, const int64_t* desc, const float* in, float* out, int threads)
  *    Dilation must be 1.
  *  - LP (padding 0, dilation 1): out = avg_pool(x^p) with the clipped divisor, then
  *    (sign(out) * relu(|out|) * kernel volume)^(1/p), computed as PyTorch does.
+ * Channels-last (desc[POOL_DESC_CHANNELS_LAST] = 1): in is [N][ID][IH][IW][C], out and indices
+ * [N][OD][OH][OW][C], N = planes / C; every value and index is bit for bit what the planar
+ * layout gives for the same element (indices are still offsets within the input plane,
+ * (id * IH + ih) * IW + iw). Work is split over output positions, C channels in lanes.
  */
 int pool(int kind, const int64_t* desc, double norm_type, const float* in, float* out, int64_t* indices,
          int threads);
+
+/**
+ * For each of `batches` matrices, writes the transpose of the row-major rows x cols matrix
+ * in[b] into out[b] (cols x rows): NCHW -> NHWC is rows = C, cols = D*H*W, and back is
+ * rows = D*H*W, cols = C. elem_size is 4 (float) or 8 (int64); a pure copy of the bits.
+ * in and out must not overlap.
+ */
+int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const void* in, void* out, int threads);
 
 /**
  * Adaptive average or max pooling: output cell i of a dim pools input

@@ -17,13 +17,14 @@ import dev.conv4j.spec.UnpoolProblem;
 
 /**
  * conv4j's own native kernels (C++, vectorised for AVX-512 and AVX2 with a portable scalar
- * path chosen at run time): padding, max/average/LP pooling, adaptive pooling, max unpooling,
- * and a peak-FLOPS probe.
+ * path chosen at run time): padding, max/average/LP pooling (also channels-last), adaptive
+ * pooling, max unpooling, batched transposes (layout changes), and a peak-FLOPS probe.
  *
  * <p>Problems come resolved by the geometry classes of {@code dev.conv4j.spec}; these methods
  * check none of PyTorch's rules again, only that the tensors fit the problem (open, of the
  * right type and element count), so that no call can make native code read or write out of
- * bounds. Tensors are contiguous in PyTorch's layout; outputs are fully written except by
+ * bounds. Tensors are contiguous in PyTorch's layout (channels-last pooling and
+ * {@link #transpose}, the layout change, excepted); outputs are fully written except by
  * {@link #maxUnpool}, whose output the caller zero-fills. The caller must not close a tensor
  * while a call that uses it runs.
  *
@@ -191,13 +192,61 @@ public final class Kernels {
     }
 
     /**
+     * Transposes each of {@code batches} row-major {@code rows x cols} matrices of {@code input}
+     * into {@code cols x rows} in {@code output}: a layout change, e.g. NCHW to NHWC with
+     * {@code rows = C, cols = D*H*W} per batch, and back with {@code rows = D*H*W, cols = C}.
+     * An exact copy (FLOAT32 or INT64); the tensors' shapes are not looked at, only their
+     * element counts.
+     *
+     * @throws IllegalArgumentException if the tensors differ in type, are the same tensor, or
+     *     do not hold {@code batches * rows * cols} elements each
+     */
+    public static void transpose(Tensor input, Tensor output, long batches, long rows, long cols) {
+        requireAvailable();
+        Objects.requireNonNull(input, "input");
+        if (batches < 0 || rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("transpose sizes must be non-negative, but got batches=" + batches
+                    + ", rows=" + rows + ", cols=" + cols);
+        }
+        DType type = input.dtype();
+        if (type != DType.FLOAT32 && type != DType.INT64) {
+            throw new IllegalArgumentException("transpose needs a FLOAT32 or INT64 tensor, but got " + type);
+        }
+        long count = Math.multiplyExact(Math.multiplyExact(batches, rows), cols);
+        String what = "transpose of " + batches + " x [" + rows + " x " + cols + "] " + type;
+        checkTensor("input", input, type, count, what);
+        checkTensor("output", output, type, count, what);
+        requireDistinct(input, output);
+        try {
+            int status = NativeKernels.transpose(type.byteSize(), batches, rows, cols, input.address(),
+                    output.address(), threads());
+            checkStatus(status, what);
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(output);
+        }
+    }
+
+    /**
      * Max, average or LP pooling as the problem's spec says (PyTorch 1.13 semantics: see
-     * {@code native/conv4j_kernels.h}).
+     * {@code native/conv4j_kernels.h}), on tensors in PyTorch's contiguous layout.
      *
      * @param indices int64 tensor of the output's size for flat per-plane input offsets of each
      *     maximum, or null; max pooling only
      */
     public static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices) {
+        pool(p, input, output, indices, false);
+    }
+
+    /**
+     * {@link #pool(PoolProblem, Tensor, Tensor, Tensor)} in either layout. Channels-last
+     * ({@code torch.channels_last} / {@code channels_last_3d}): input {@code [N][D][H][W][C]},
+     * output and indices {@code [N][OD][OH][OW][C]} in memory (the tensors' shapes are not looked
+     * at, only their element counts). Values and indices are bit for bit those of the
+     * contiguous layout, transposed; indices are still offsets within an input plane,
+     * {@code (d * H + h) * W + w}.
+     */
+    public static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices, boolean channelsLast) {
         requireAvailable();
         Objects.requireNonNull(p, "problem");
         PoolSpec s = p.spec();
@@ -232,6 +281,8 @@ public final class Kernels {
         }
         desc[NativeKernels.POOL_DESC_COUNT_INCLUDE_PAD] = s.countIncludePad() ? 1 : 0;
         desc[NativeKernels.POOL_DESC_DIVISOR_OVERRIDE] = s.divisorOverride() == null ? 0 : s.divisorOverride();
+        desc[NativeKernels.POOL_DESC_CHANNELS] = p.channels();
+        desc[NativeKernels.POOL_DESC_CHANNELS_LAST] = channelsLast ? 1 : 0;
         try {
             int status = NativeKernels.pool(poolKind(s.kind()), desc, s.normType(), input.address(), output.address(),
                     indices == null ? 0L : indices.address(), threads());

@@ -38,7 +38,9 @@ public final class NativeKernels {
     static final int POOL_DESC_DILATION = 16;
     static final int POOL_DESC_COUNT_INCLUDE_PAD = 19;
     static final int POOL_DESC_DIVISOR_OVERRIDE = 20;
-    static final int POOL_DESC_LENGTH = 21;
+    static final int POOL_DESC_CHANNELS = 21;
+    static final int POOL_DESC_CHANNELS_LAST = 22;
+    static final int POOL_DESC_LENGTH = 23;
 
     // adaptive_pool() descriptor layout (conv4j::AdaptiveDesc)
     static final int ADAPTIVE_DESC_PLANES = 0;
@@ -73,6 +75,10 @@ public final class NativeKernels {
 
     public static native int pool(int kind, @Cast("const int64_t*") long[] desc, double normType,
             @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);
+
+    /** Per batch, in (rows x cols, row-major) to out (cols x rows); elemSize 4 or 8. */
+    public static native int transpose(int elemSize, long batches, long rows, long cols,
+            @Cast("const void*") long in, @Cast("void*") long out, int threads);
 
     public static native int adaptive_pool(int kind, @Cast("const int64_t*") long[] desc,
             @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);

@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +110,21 @@ class KernelsTest {
         assertTrue(Kernels.peakGflops(2, 0.05) > 0);
         assertThrows(IllegalArgumentException.class, () -> Kernels.peakGflops(0, 0.05));
         assertThrows(IllegalArgumentException.class, () -> Kernels.peakGflops(1, 0));
+    }
+
+    /** Every enum constant of the header that NativeKernels mirrors has the header's value. */
+    @Test
+    void bindingConstantsMatchTheHeader() throws Exception {
+        String header = Files.readString(Path.of("native", "conv4j_kernels.h"));
+        Matcher m = Pattern.compile("^\\s+((?:STATUS|POOL_DESC|ADAPTIVE_DESC|PAD_DESC|UNPOOL_DESC)_[A-Z_]+) = (-?\\d+),",
+                Pattern.MULTILINE).matcher(header);
+        int seen = 0;
+        while (m.find()) {
+            Field f = NativeKernels.class.getDeclaredField(m.group(1));
+            assertEquals(Integer.parseInt(m.group(2)), f.getInt(null), m.group(1));
+            seen++;
+        }
+        assertEquals(29, seen, "constants found in the header");
     }
 
     @Test
@@ -628,6 +648,259 @@ class KernelsTest {
     }
 
     // ---------------------------------------------------------------------------------------
+    // transpose (layout changes)
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void transposeMatchesPlainLoop(String isa) {
+        Kernels.selectIsa(isa);
+        Random rnd = new Random(11);
+        // empty, vectors (plain copies), below, at and off the register blocks (8x8 float, 4x4
+        // int64) and the 32x32 tiles, a short side (C = 3: long tiles), and a ResNet stage
+        long[][] shapes = {{0, 3, 4}, {2, 0, 5}, {2, 5, 0}, {1, 1, 1}, {1, 1, 17}, {3, 17, 1}, {1, 3, 5}, {2, 7, 9},
+            {1, 8, 8}, {2, 4, 12}, {1, 16, 16}, {1, 31, 33}, {3, 32, 32}, {2, 33, 65}, {1, 64, 100}, {2, 3, 3136},
+            {2, 3136, 3}, {1, 5, 300}, {1, 1000, 3}, {2, 100, 37}, {16, 64, 3136}};
+        int checked = 0;
+        for (long[] shape : shapes) {
+            for (DType type : new DType[] {DType.FLOAT32, DType.INT64}) {
+                int b = (int) shape[0], r = (int) shape[1], c = (int) shape[2];
+                int n = b * r * c;
+                if (type == DType.FLOAT32) {
+                    // any bits, NaN payloads included: the copy must keep them
+                    float[] x = new float[n];
+                    for (int i = 0; i < n; i++) {
+                        x[i] = Float.intBitsToFloat(rnd.nextInt());
+                    }
+                    int[] got = rawBits(transposeFloats(x, b, r, c));
+                    for (int k = 0; k < b; k++) {
+                        for (int i = 0; i < r; i++) {
+                            for (int j = 0; j < c; j++) {
+                                int want = Float.floatToRawIntBits(x[(k * r + i) * c + j]);
+                                if (got[(k * c + j) * r + i] != want) {
+                                    fail(Arrays.toString(shape) + " float at batch " + k + " (" + i + "," + j + ")");
+                                }
+                            }
+                        }
+                    }
+                } else {
+                    long[] x = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        x[i] = rnd.nextLong();
+                    }
+                    long[] got;
+                    try (Tensor in = Tensor.ofLongs(x, n); Tensor out = Tensor.zeros(DType.INT64, n)) {
+                        Kernels.transpose(in, out, b, r, c);
+                        got = out.toLongArray();
+                    }
+                    for (int k = 0; k < b; k++) {
+                        for (int i = 0; i < r; i++) {
+                            for (int j = 0; j < c; j++) {
+                                if (got[(k * c + j) * r + i] != x[(k * r + i) * c + j]) {
+                                    fail(Arrays.toString(shape) + " int64 at batch " + k + " (" + i + "," + j + ")");
+                                }
+                            }
+                        }
+                    }
+                }
+                checked++;
+            }
+        }
+        assertEquals(2 * shapes.length, checked);
+    }
+
+    @Test
+    void transposeThereAndBackIsTheIdentity() {
+        // NCHW [2, 5, 7, 9] -> NHWC (rows = C, cols = H*W) -> NCHW (rows = H*W, cols = C)
+        Random rnd = new Random(12);
+        float[] x = randomValues(rnd, new long[] {2, 5, 7, 9}, true);
+        float[] nhwc = transposeFloats(x, 2, 5, 63);
+        // element (n=1, c=3, h=4, w=6) sits at ((1*7 + 4)*9 + 6)*5 + 3 in NHWC
+        assertEquals(Float.floatToRawIntBits(x[((1 * 5 + 3) * 7 + 4) * 9 + 6]),
+                Float.floatToRawIntBits(nhwc[((1 * 7 + 4) * 9 + 6) * 5 + 3]));
+        assertArrayEquals(rawBits(x), rawBits(transposeFloats(nhwc, 2, 63, 5)));
+    }
+
+    @Test
+    void transposeRefusesWhatDoesNotFit() {
+        try (Tensor f = Tensor.zeros(2, 3, 4); Tensor g = Tensor.zeros(24); Tensor l = Tensor.zeros(DType.INT64, 24);
+                Tensor small = Tensor.zeros(23)) {
+            Kernels.transpose(f, g, 2, 3, 4);
+            assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, l, 2, 3, 4)); // types differ
+            assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, small, 2, 3, 4)); // count
+            assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, g, 2, 3, 5)); // count
+            assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, f, 2, 3, 4)); // same tensor
+            assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, g, -2, 3, -4)); // negative
+            assertThrows(ArithmeticException.class, () -> Kernels.transpose(f, g, 1L << 40, 1L << 20, 1L << 10));
+            assertThrows(NullPointerException.class, () -> Kernels.transpose(f, null, 2, 3, 4));
+        }
+        Tensor closed = Tensor.zeros(24);
+        closed.close();
+        try (Tensor g = Tensor.zeros(24)) {
+            assertThrows(IllegalStateException.class, () -> Kernels.transpose(closed, g, 2, 3, 4));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // channels-last pooling
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void channelsLastMaxPoolByHand(String isa) {
+        Kernels.selectIsa(isa);
+        // MaxPool1d(2) on N=1, W=4, C=2 stored [w][c]: channel 0 = [1, 5, 2, 5], channel 1 =
+        // [NaN, 0, 3, 3]. Channel 0 -> 5 at 1, 5 at 3; channel 1 -> NaN at 0, 3 at 2 (first of the
+        // tie). Output stored [ow][c]: 5, NaN, 5, 3 with indices 1, 0, 3, 2.
+        PoolProblem p = PoolGeometry.forward(PoolSpec.max(1, 2).returnIndices(true).build(), new long[] {1, 2, 4});
+        try (Tensor in = Tensor.of(new float[] {1, NAN, 5, 0, 2, 3, 5, 3}, 1, 2, 4); Tensor out = Tensor.zeros(1, 2, 2);
+                Tensor idx = Tensor.zeros(DType.INT64, 1, 2, 2)) {
+            Kernels.pool(p, in, out, idx, true);
+            assertArrayEquals(new float[] {5, NAN, 5, 3}, out.toFloatArray());
+            assertArrayEquals(new long[] {1, 0, 3, 2}, idx.toLongArray());
+        }
+    }
+
+    /**
+     * Random problems on every path: the channels-last kernel on the transposed input must give,
+     * transposed back, the planar kernel's bits (values, signs of zero, indices; NaN payloads of
+     * max pooling, which picks an input element).
+     */
+    @ParameterizedTest
+    @MethodSource("isas")
+    void channelsLastPoolingIsBitIdenticalToPlanar(String isa) {
+        Kernels.selectIsa(isa);
+        Random rnd = new Random(20251125L);
+        int[] channelCounts = {1, 3, 15, 16, 17, 64, 100};
+        int ran = 0;
+        long values = 0;
+        long nonZero = 0;
+        while (ran < 400) {
+            PoolKind kind = PoolKind.values()[ran % 3];
+            int dims = kind == PoolKind.LP ? 1 + rnd.nextInt(2) : 1 + rnd.nextInt(3);
+            int[] k = new int[dims];
+            int[] s = new int[dims];
+            int[] pad = new int[dims];
+            int[] dil = new int[dims];
+            long[] shape = new long[dims + 2];
+            shape[0] = ran % 25 == 0 ? 0 : 1 + rnd.nextInt(2);
+            shape[1] = channelCounts[rnd.nextInt(channelCounts.length)];
+            for (int i = 0; i < dims; i++) {
+                shape[2 + i] = 1 + rnd.nextInt(i == dims - 1 ? 24 : 6);
+                k[i] = 1 + rnd.nextInt(4);
+                s[i] = 1 + rnd.nextInt(3);
+                pad[i] = rnd.nextInt(k[i] / 2 + 1);
+                dil[i] = 1 + rnd.nextInt(3);
+            }
+            boolean ceil = rnd.nextBoolean();
+            PoolSpec spec;
+            if (kind == PoolKind.MAX) {
+                spec = PoolSpec.max(dims, k).stride(s).padding(pad).dilation(dil).ceilMode(ceil)
+                        .returnIndices(rnd.nextBoolean()).build();
+            } else if (kind == PoolKind.AVG) {
+                PoolSpec.Builder b = PoolSpec.avg(dims, k).stride(s).padding(pad).ceilMode(ceil)
+                        .countIncludePad(rnd.nextBoolean());
+                if (dims > 1 && rnd.nextInt(4) == 0) {
+                    b.divisorOverride(1 + rnd.nextInt(7));
+                }
+                spec = b.build();
+            } else {
+                double[] norms = {1, 2, 3, 1.5};
+                spec = PoolSpec.lp(dims, norms[rnd.nextInt(norms.length)], k).stride(s).ceilMode(ceil).build();
+            }
+            PoolProblem p;
+            try {
+                p = PoolGeometry.forward(spec, shape);
+            } catch (IllegalArgumentException tooSmall) {
+                continue;
+            }
+            ran++;
+            int n = (int) shape[0];
+            int c = (int) shape[1];
+            int inPlane = (int) product(p.inputSpatial());
+            int outPlane = (int) product(p.outputSpatial());
+            // every fourth problem dense in NaN, infinities and ties
+            float[] x = ran % 4 == 0 ? specialValues(rnd, n * c * inPlane) : randomValues(rnd, shape, true);
+            boolean withIdx = spec.returnIndices();
+            try (Tensor in = Tensor.of(x, shape); Tensor want = Tensor.zeros(p.outputShape());
+                    Tensor wantIdx = withIdx ? Tensor.zeros(DType.INT64, p.outputShape()) : null;
+                    Tensor inCl = Tensor.of(toChannelsLast(x, n, c, inPlane), shape);
+                    Tensor gotCl = Tensor.zeros(p.outputShape());
+                    Tensor gotIdxCl = withIdx ? Tensor.zeros(DType.INT64, p.outputShape()) : null) {
+                Kernels.pool(p, in, want, wantIdx);
+                Kernels.pool(p, inCl, gotCl, gotIdxCl, true);
+                float[] w = want.toFloatArray();
+                float[] got = fromChannelsLast(gotCl.toFloatArray(), n, c, outPlane);
+                int[] wb = rawBits(w);
+                int[] gb = rawBits(got);
+                for (int i = 0; i < wb.length; i++) {
+                    // A sum meeting two NaNs keeps one of them, the first operand's on x86, and the
+                    // compiler is free to swap the operands of an addition: which NaN (sign, payload)
+                    // an average or LP output holds is not defined, only that it is NaN.
+                    boolean sameNan = kind != PoolKind.MAX && Float.isNaN(w[i]) && Float.isNaN(got[i]);
+                    if (wb[i] != gb[i] && !sameNan) {
+                        fail(isa + " " + p + " channels-last at " + i + ": got " + got[i] + " (0x"
+                                + Integer.toHexString(gb[i]) + "), want " + w[i] + " (0x" + Integer.toHexString(wb[i]) + ")");
+                    }
+                    if (w[i] != 0) {
+                        nonZero++;
+                    }
+                }
+                values += wb.length;
+                if (withIdx) {
+                    long[] wi = wantIdx.toLongArray();
+                    long[] gi = gotIdxCl.toLongArray();
+                    long[] back = new long[gi.length];
+                    for (int b = 0; b < n; b++) {
+                        for (int ch = 0; ch < c; ch++) {
+                            for (int q = 0; q < outPlane; q++) {
+                                back[(b * c + ch) * outPlane + q] = gi[(b * outPlane + q) * c + ch];
+                            }
+                        }
+                    }
+                    assertArrayEquals(wi, back, () -> isa + " " + p + " channels-last indices");
+                }
+            }
+        }
+        assertTrue(values > 10000, "too few values compared: " + values);
+        assertTrue(nonZero > values / 10, "only " + nonZero + " of " + values + " expected values are non-zero");
+    }
+
+    @Test
+    void channelsLastPoolingOnTwoThreadsAgreesWithOne() {
+        int before = Kernels.threads();
+        Random rnd = new Random(4);
+        long[] shape = {2, 17, 30, 33};
+        float[] x = toChannelsLast(randomValues(rnd, shape, true), 2, 17, 30 * 33);
+        PoolSpec[] specs = {PoolSpec.max(2, 3).stride(2).padding(1).returnIndices(true).build(),
+            PoolSpec.avg(2, 3).stride(2).padding(1).ceilMode(true).build(), PoolSpec.lp(2, 2, 2).ceilMode(true).build()};
+        try {
+            for (PoolSpec spec : specs) {
+                PoolProblem p = PoolGeometry.forward(spec, shape);
+                Kernels.setThreads(1);
+                Result one = poolChannelsLast(p, x, shape);
+                Kernels.setThreads(2);
+                Result two = poolChannelsLast(p, x, shape);
+                assertArrayEquals(rawBits(one.out), rawBits(two.out), spec.toString());
+                assertArrayEquals(one.idx, two.idx, spec.toString());
+            }
+        } finally {
+            Kernels.setThreads(before);
+        }
+    }
+
+    @Test
+    void channelsLastPoolingChecksTheTensors() {
+        PoolProblem p = PoolGeometry.forward(PoolSpec.max(1, 2).returnIndices(true).build(), new long[] {1, 3, 4});
+        try (Tensor in = Tensor.zeros(1, 3, 4); Tensor out = Tensor.zeros(1, 3, 2); Tensor wrong = Tensor.zeros(1, 3, 3);
+                Tensor idx = Tensor.zeros(DType.INT64, 1, 3, 2)) {
+            assertThrows(IllegalArgumentException.class, () -> Kernels.pool(p, wrong, out, null, true));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.pool(p, in, wrong, null, true));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.pool(p, in, in, null, true));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.pool(p, in, out, out, true));
+            Kernels.pool(p, in, out, idx, true);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
     // helpers
 
     private static final class Result {
@@ -677,6 +950,78 @@ class KernelsTest {
             Kernels.pad(mode, in, shape, before, after, out);
             return out.toFloatArray();
         }
+    }
+
+    private static Result poolChannelsLast(PoolProblem p, float[] x, long... shape) {
+        boolean withIdx = p.spec().returnIndices();
+        try (Tensor in = Tensor.of(x, shape); Tensor out = Tensor.zeros(p.outputShape());
+                Tensor idx = withIdx ? Tensor.zeros(DType.INT64, p.outputShape()) : null) {
+            Kernels.pool(p, in, out, idx, true);
+            return new Result(out.toFloatArray(), idx == null ? null : idx.toLongArray());
+        }
+    }
+
+    private static float[] transposeFloats(float[] x, long batches, long rows, long cols) {
+        try (Tensor in = Tensor.of(x, x.length); Tensor out = Tensor.zeros(x.length)) {
+            Kernels.transpose(in, out, batches, rows, cols);
+            return out.toFloatArray();
+        }
+    }
+
+    /** [n][c][plane] to [n][plane][c], by a plain loop. */
+    private static float[] toChannelsLast(float[] x, int n, int c, int plane) {
+        float[] y = new float[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int q = 0; q < plane; q++) {
+                    y[(b * plane + q) * c + ch] = x[(b * c + ch) * plane + q];
+                }
+            }
+        }
+        return y;
+    }
+
+    /** [n][plane][c] to [n][c][plane], by a plain loop. */
+    private static float[] fromChannelsLast(float[] y, int n, int c, int plane) {
+        float[] x = new float[y.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int q = 0; q < plane; q++) {
+                    x[(b * c + ch) * plane + q] = y[(b * plane + q) * c + ch];
+                }
+            }
+        }
+        return x;
+    }
+
+    private static int[] rawBits(float[] x) {
+        int[] b = new int[x.length];
+        for (int i = 0; i < x.length; i++) {
+            b[i] = Float.floatToRawIntBits(x[i]);
+        }
+        return b;
+    }
+
+    private static long product(long[] v) {
+        long p = 1;
+        for (long x : v) {
+            p *= x;
+        }
+        return p;
+    }
+
+    /**
+     * Few distinct values and many specials: ties everywhere, windows of -inf only, NaNs
+     * (two payloads, to see which NaN wins), +inf, -0.
+     */
+    private static float[] specialValues(Random rnd, int n) {
+        float[] pool = {-1, 0, -0f, 1, 2, NEG_INF, NEG_INF, Float.POSITIVE_INFINITY, NAN,
+            Float.intBitsToFloat(0x7fc00123)};
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = pool[rnd.nextInt(pool.length)];
+        }
+        return x;
     }
 
     /**
