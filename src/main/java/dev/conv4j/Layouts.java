@@ -4,10 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 
+import dev.conv4j.kernels.Kernels;
+
 /**
  * Copies a tensor's elements into another tensor of the same shape and type, converting
  * between memory formats. Between contiguous and channels-last this is, per batch entry, the
- * transposition of a {@code C x S} matrix (S = the spatial volume).
+ * transposition of a {@code C x S} matrix (S = the spatial volume): done by conv4j's native
+ * kernel when the native library is loaded, else by the Java loop here.
  */
 final class Layouts {
     /** Side of the square tiles the transposition walks, so reads and writes both stay in cache. */
@@ -33,6 +36,10 @@ final class Layouts {
         // contiguous -> channels-last transposes C x S; channels-last -> contiguous S x C
         long rows = srcFormat == MemoryFormat.CONTIGUOUS ? channels : spatial;
         long cols = srcFormat == MemoryFormat.CONTIGUOUS ? spatial : channels;
+        if (Kernels.available()) {
+            Kernels.transpose(src, dst, batch, rows, cols); // our native tiled transposition
+            return;
+        }
         if (src.dtype() == DType.FLOAT32) {
             IntBuffer in = from.asIntBuffer(); // the bits, so NaN payloads stay as they are
             IntBuffer out = to.asIntBuffer();

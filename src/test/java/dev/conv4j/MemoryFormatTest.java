@@ -126,6 +126,30 @@ class MemoryFormatTest {
         assertArrayEquals(Files.readAllBytes(dir.resolve("a.npy")), Files.readAllBytes(dir.resolve("b.npy")));
     }
 
+    /** The Java transposition (used when the native library is not loaded) against its definition. */
+    @Test
+    void javaTranspositionMatchesDefinition() {
+        int[][] sizes = {{1, 1, 1}, {2, 33, 65}, {3, 64, 7}, {1, 5, 100}, {2, 0, 4}};
+        for (int[] s : sizes) {
+            int batch = s[0];
+            int rows = s[1];
+            int cols = s[2];
+            int[] in = new int[batch * rows * cols];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = i * 7 + 1;
+            }
+            int[] out = new int[in.length];
+            Layouts.transpose(batch, rows, cols, (from, to) -> out[to] = in[from]);
+            for (int b = 0; b < batch; b++) {
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < cols; c++) {
+                        assertEquals(in[(b * rows + r) * cols + c], out[(b * cols + c) * rows + r]);
+                    }
+                }
+            }
+        }
+    }
+
     private static float[] sequence(int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

@@ -279,10 +279,12 @@ public final class OneDnnBackend implements Backend {
         if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool("pool " + problem.key(), problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
-            OwnKernels.pool(problem, input, output, indices);
+            OwnKernels.pool(problem, input, output, indices, false);
+        } else if (MemoryFormats.allChannelsLast(rank, input, output, indices)) {
+            OwnKernels.pool(problem, input, output, indices, true);
         } else {
             MemoryFormats.viaContiguous(new Tensor[] {input}, new Tensor[] {output, indices},
-                    t -> OwnKernels.pool(problem, t[0], t[1], t[2]));
+                    t -> OwnKernels.pool(problem, t[0], t[1], t[2], false));
         }
     }
 

@@ -29,8 +29,9 @@ final class OwnKernels {
         Kernels.pad(mode, input, batchedInputShape, before, after, output);
     }
 
-    static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices) {
-        Kernels.pool(p, input, output, indices);
+    /** Max, average or LP pooling on contiguous tensors, or on batched channels-last ones. */
+    static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices, boolean channelsLast) {
+        Kernels.pool(p, input, output, indices, channelsLast);
     }
 
     static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices) {

@@ -67,7 +67,20 @@ public final class Routes {
                     "overlapping, uneven windows"),
             new Row("AdaptiveMaxPool1d/2d/3d", "all", "own Kernels.adaptivePool", "NaN propagation, indices"),
             new Row("MaxUnpool1d/2d/3d", "all", "own Kernels.maxUnpool", "no oneDNN primitive"),
-            new Row("pooling", "batch 0 or empty output", "none", "nothing to compute"));
+            new Row("pooling", "batch 0 or empty output", "none", "nothing to compute"),
+            new Row("Conv*/ConvTranspose*, AvgPool, AdaptiveAvgPool on oneDNN",
+                    "channels-last (NHWC / NDHWC) batched tensors, on the routes above that run a oneDNN primitive "
+                    + "alone",
+                    "the primitive on the channels-last memory as it is (the output is channels-last too)",
+                    "NHWC is the layout oneDNN's convolutions choose themselves; plain NCHW costs a reorder each way "
+                    + "inside the primitive"),
+            new Row("MaxPool, LPPool, own-kernel AvgPool", "channels-last batched tensors",
+                    "own Kernels.pool on channels-last memory (channels in vector lanes)",
+                    "same numbers and indices as the NCHW kernel"),
+            new Row("everything else", "channels-last tensors (padding modes, special routes, adaptive/unpool own "
+                    + "kernels, unbatched rank-4 input of a 3d operator)",
+                    "the contiguous route on a native transposed copy, result transposed back",
+                    "those kernels index planes"));
 
     /** The table as Markdown. */
     public static String markdown() {
