@@ -159,6 +159,11 @@ public final class OneDnnBackend implements Backend {
         OwnKernels.setThreads(n);
     }
 
+    /** The CPU engine every primitive of this backend is created on. */
+    dnnl_engine engine() {
+        return engine;
+    }
+
     /** Applies the thread count to the calling thread's OpenMP runtime if it changed. */
     void applyThreads() {
         int[] applied = appliedThreads.get();
