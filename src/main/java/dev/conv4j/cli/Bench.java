@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "conv4j 0.1.0", description = {
     "Time the standard layer set (bench-layers.md) at batch 1 and 16, float32 NCHW, on oneDNN and on the "
             + "reference backend (batch 1 only, few runs: it is slow), and print median ms, GFLOPS, "
-            + "speed-up, the overhead over the bare oneDNN primitive (onednn-direct) and % of this machine's "
+            + "speed-up, the overhead over the bare oneDNN primitive (onednn-direct) and %% of this machine's "
             + "measured f32 peak."})
 final class Bench implements Callable<Integer> {
     /** Seconds spent measuring the machine's peak. */

@@ -92,6 +92,15 @@ class BenchCommandTest {
     }
 
     @Test
+    void helpIsFormattedWithoutWarnings() {
+        String[] r = run("bench", "--help");
+        assertEquals("0", r[0]);
+        assertTrue(r[1].contains("primitive (onednn-direct) and % of this machine's"), r[1]);
+        assertTrue(r[1].contains("--[no-]direct"), r[1]);
+        assertFalse(r[2].contains("WARN"), r[2]);
+    }
+
+    @Test
     void badOptionsGiveOneErrorLine() {
         String[] r = run("bench", "--layers", "vgg");
         assertEquals("2", r[0]);
