@@ -18,13 +18,15 @@ import org.openjdk.jmh.annotations.Warmup;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.nn.Conv2d;
+import dev.conv4j.onednn.BarePrimitive;
 import dev.conv4j.spec.ConvGeometry;
 import dev.conv4j.spec.ConvProblem;
 
 /**
  * The res2 convolution of the benchmark set (Conv2d 64-64 3x3, padding 1, on 1x64x56x56,
  * 231,211,008 FLOPs) with its primitive cached after the first call: module call vs the
- * prepared kernel on a preallocated output.
+ * prepared kernel on a preallocated output vs the same oneDNN primitive executed bare
+ * ({@link BarePrimitive}, the floor for the wrapper's overhead).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,6 +42,7 @@ public class Res2ConvBenchmark {
     private Tensor input;
     private Tensor output;
     private ConvProblem problem;
+    private BarePrimitive bare;
 
     @Setup
     public void setUp() {
@@ -48,10 +51,18 @@ public class Res2ConvBenchmark {
         problem = ConvGeometry.forward(conv.spec(), input.shape(), null);
         output = Tensor.zeros(problem.outputShape());
         module();
+        if (backend.equals("onednn")) {
+            bare = BarePrimitive.convolution(problem, conv.weight(), conv.bias());
+            bare.load(input);
+            bare.run(1);
+        }
     }
 
     @TearDown
     public void tearDown() {
+        if (bare != null) {
+            bare.close();
+        }
         conv.close();
         input.close();
         output.close();
@@ -68,5 +79,12 @@ public class Res2ConvBenchmark {
     public Tensor direct() {
         conv.kernel().forward(problem, input, output);
         return output;
+    }
+
+    /** The same oneDNN primitive executed bare: {@code dnnl_primitive_execute} + {@code dnnl_stream_wait}. */
+    @Benchmark
+    public BarePrimitive barePrimitive() {
+        bare.run(1);
+        return bare;
     }
 }

@@ -20,6 +20,7 @@ import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.nn.Conv2d;
 import dev.conv4j.nn.MaxPool2d;
+import dev.conv4j.onednn.BarePrimitive;
 import dev.conv4j.spec.ConvGeometry;
 import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.PoolGeometry;
@@ -30,6 +31,8 @@ import dev.conv4j.spec.PoolProblem;
  * (JNI, primitive lookup, stream, output allocation). {@code *Module} calls the torch.nn-style
  * module; {@code *Direct} calls the same backend kernel on a preallocated output, without the
  * module's checks, geometry and output allocation: the difference is the wrapper's cost.
+ * {@code convBarePrimitive} executes the same oneDNN primitive with no wrapper at all
+ * ({@link BarePrimitive}: prebuilt memory objects and stream, execute + wait): the floor.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -79,6 +82,8 @@ public class TinyOpBenchmark {
         Tensor input;
         ConvProblem problem;
         Tensor output;
+        /** The module's oneDNN primitive, bare (null on the reference backend). */
+        BarePrimitive bare;
 
         @Setup
         public void setUp() {
@@ -87,10 +92,18 @@ public class TinyOpBenchmark {
             problem = ConvGeometry.forward(module.spec(), input.shape(), null);
             output = Tensor.zeros(problem.outputShape());
             module.forward(input).close();
+            if (backend.equals("onednn")) {
+                bare = BarePrimitive.convolution(problem, module.weight(), module.bias());
+                bare.load(input);
+                bare.run(1);
+            }
         }
 
         @TearDown
         public void tearDown() {
+            if (bare != null) {
+                bare.close();
+            }
             module.close();
             input.close();
             output.close();
@@ -126,5 +139,12 @@ public class TinyOpBenchmark {
     public Tensor convDirect(Conv s) {
         s.module.kernel().forward(s.problem, s.input, s.output);
         return s.output;
+    }
+
+    /** The same oneDNN primitive executed bare: {@code dnnl_primitive_execute} + {@code dnnl_stream_wait}. */
+    @Benchmark
+    public BarePrimitive convBarePrimitive(Conv s) {
+        s.bare.run(1);
+        return s.bare;
     }
 }

@@ -23,6 +23,9 @@ public final class BenchRunner {
     /** The reference (naive loops, seconds per call for the big layers): 1 warm-up call and 3 timed calls. */
     public static final Timing.Plan REFERENCE_PLAN = new Timing.Plan(1, 0, 3, 0, 1, 3);
 
+    /** Seconds of module calls per block when a module and its baseline alternate. */
+    public static final double BLOCK_SECONDS = 0.01;
+
     /**
      * A backend to time.
      *
@@ -30,8 +33,14 @@ public final class BenchRunner {
      * @param backend the backend
      * @param plan how often to call each layer
      * @param batchOneOnly whether to skip batches other than 1 (the slow reference)
+     * @param baseline what each module is also compared with (timed alongside it, rows of its
+     *     own name), or null
      */
-    public record Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly) {
+    public record Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly, Baseline baseline) {
+        /** A target without baseline. */
+        public Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly) {
+            this(name, backend, plan, batchOneOnly, null);
+        }
     }
 
     /** One layer at one batch size on one backend. */
@@ -97,35 +106,64 @@ public final class BenchRunner {
         for (int i = 0; i < tasks.size(); i++) {
             progress.starting(i + 1, tasks.size(), tasks.get(i));
             CpuMonitor.Sample before = CpuMonitor.sample();
-            BenchRow row = run(tasks.get(i));
-            rows.add(row.withOthersCpu(CpuMonitor.othersShare(before, CpuMonitor.sample(), processors)));
+            List<BenchRow> taskRows = rows(tasks.get(i));
+            double others = CpuMonitor.othersShare(before, CpuMonitor.sample(), processors);
+            for (BenchRow row : taskRows) {
+                rows.add(row.withOthersCpu(others));
+            }
         }
         return new Result(rows, CpuMonitor.othersShare(start, CpuMonitor.sample(), processors));
     }
 
     /**
-     * Runs one task: builds the layer, makes the input, times calls, returns the median. A layer
-     * the backend refuses (an exception) gives a failed row instead.
+     * Runs one task without its baseline: builds the layer, makes the input, times calls,
+     * returns the median. A layer the backend refuses (an exception) gives a failed row instead.
      */
     public BenchRow run(Task task) {
+        Target t = task.target();
+        return rows(new Task(task.layer(), task.batch(), new Target(t.name(), t.backend(), t.plan(), t.batchOneOnly())))
+                .get(0);
+    }
+
+    /**
+     * Runs one task: the module's row, then, when the target has a baseline for the layer, the
+     * baseline's row, the two timed in alternating blocks. What fails gives a failed row: the
+     * module (then there is no baseline row) or the baseline alone.
+     */
+    public List<BenchRow> rows(Task task) {
         BenchLayer layer = task.layer();
-        try {
-            return measure(task);
+        Target target = task.target();
+        try (Module m = layer.build(target.backend(), SEED);
+                Tensor in = randomInput(layer.inputShape(task.batch()), SEED + task.batch())) {
+            Runnable module = () -> m.forward(in).close();
+            Baseline.Call base;
+            try {
+                base = target.baseline() == null ? null : target.baseline().open(layer, m, in);
+            } catch (RuntimeException e) {
+                double[] ms = Timing.measure(module, target.plan(), clock);
+                return List.of(row(task, target.name(), ms), failed(task, target.baseline().name(), e));
+            }
+            if (base == null) {
+                return List.of(row(task, target.name(), Timing.measure(module, target.plan(), clock)));
+            }
+            try (Baseline.Call b = base) {
+                double[][] ms = Timing.measureInterleaved(module, b::run, target.plan(), BLOCK_SECONDS, clock);
+                return List.of(row(task, target.name(), ms[0]), row(task, target.baseline().name(), ms[1]));
+            }
         } catch (RuntimeException e) {
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return BenchRow.failed(layer.name(), task.batch(), task.target().name(), layer.flops(task.batch()),
-                    m.replace('\n', ' '));
+            return List.of(failed(task, target.name(), e));
         }
     }
 
-    private BenchRow measure(Task task) {
-        BenchLayer layer = task.layer();
-        try (Module m = layer.build(task.target().backend(), SEED);
-                Tensor in = randomInput(layer.inputShape(task.batch()), SEED + task.batch())) {
-            double[] ms = Timing.measure(() -> m.forward(in).close(), task.target().plan(), clock);
-            return new BenchRow(layer.name(), task.batch(), task.target().name(), Timing.median(ms),
-                    layer.flops(task.batch()), ms.length);
-        }
+    private static BenchRow row(Task task, String backend, double[] ms) {
+        return new BenchRow(task.layer().name(), task.batch(), backend, Timing.median(ms),
+                task.layer().flops(task.batch()), ms.length);
+    }
+
+    private static BenchRow failed(Task task, String backend, RuntimeException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return BenchRow.failed(task.layer().name(), task.batch(), backend, task.layer().flops(task.batch()),
+                m.replace('\n', ' '));
     }
 
     /** A float32 tensor of {@code shape} with values uniform in [-1, 1) from {@code seed}. */

@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * The {@code --html} report: one self-contained page (no scripts, no external files) with the
- * header lines, an inline SVG bar chart of GFLOPS per convolution layer at batch 1 (oneDNN vs
- * reference, on a log scale since they differ by orders of magnitude), the full table and the notes.
+ * header lines, an inline SVG bar chart of GFLOPS per convolution layer at batch 1 (oneDNN, the
+ * bare oneDNN primitive and the reference, on a log scale since they differ by orders of
+ * magnitude), the full table and the notes.
  */
 public final class HtmlReport {
     /** Bar colours per backend, in legend order. */
@@ -28,6 +29,7 @@ public final class HtmlReport {
     private static Map<String, String> colors() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(ResultTable.FAST, "#1f6fb4");
+        m.put(ResultTable.DIRECT, "#8cc0e8");
         m.put(ResultTable.SLOW, "#e8851c");
         return java.util.Collections.unmodifiableMap(m);
     }

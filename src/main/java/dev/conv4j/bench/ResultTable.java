@@ -7,18 +7,21 @@ import java.util.Optional;
 
 /**
  * The text table of {@code bin/conv4j bench}: layer, batch, backend, median ms, GFLOPS
- * (convolutions), speed-up of oneDNN over the reference at the same batch, % of the
- * machine's measured peak, and the CPU share other processes took while the row ran (from 5%).
+ * (convolutions), speed-up of oneDNN over the reference at the same batch, the oneDNN module's
+ * time over the bare oneDNN primitive's ({@code onednn-direct} rows), % of the machine's
+ * measured peak, and the CPU share other processes took while the row ran (from 5%).
  */
 public final class ResultTable {
     /** Name of the backend that speed-ups are computed for. */
     public static final String FAST = "onednn";
     /** Name of the backend that speed-ups are relative to. */
     public static final String SLOW = "reference";
+    /** Name of the rows of the bare oneDNN primitive that {@link #FAST} rows are compared with. */
+    public static final String DIRECT = "onednn-direct";
 
-    static final String[] HEADER = {"layer", "batch", "backend", "median ms", "GFLOPS", "speed-up", "% peak",
-        "other load"};
-    private static final boolean[] RIGHT = {false, true, false, true, true, true, true, true};
+    static final String[] HEADER = {"layer", "batch", "backend", "median ms", "GFLOPS", "speed-up", "vs direct",
+        "% peak", "other load"};
+    private static final boolean[] RIGHT = {false, true, false, true, true, true, true, true, true};
     /** Other processes' CPU share from which the "other load" column shows it. */
     public static final double SHOWN_LOAD = 0.05;
 
@@ -60,8 +63,9 @@ public final class ResultTable {
         double g = r.gflops();
         double pct = Timing.percentOfPeak(g, peakGflops);
         String speedup = speedupOver(r, all).map(ResultTable::formatSpeedup).orElse("");
+        String overhead = overheadOverDirect(r, all).map(ResultTable::formatOverhead).orElse("");
         return new String[] {r.layer(), String.valueOf(r.batch()), r.backend(), r.ok() ? formatMs(r.ms()) : "failed",
-            Double.isNaN(g) ? "" : formatGflops(g), speedup,
+            Double.isNaN(g) ? "" : formatGflops(g), speedup, overhead,
             Double.isNaN(pct) ? "" : String.format(Locale.ROOT, "%.1f%%", pct),
             r.othersCpu() >= SHOWN_LOAD ? String.format(Locale.ROOT, "%.0f%%", 100 * r.othersCpu()) : ""};
     }
@@ -74,6 +78,20 @@ public final class ResultTable {
         return all.stream()
                 .filter(o -> o.ok() && o.backend().equals(SLOW) && o.layer().equals(r.layer()) && o.batch() == r.batch())
                 .findFirst().map(o -> Timing.speedup(o.ms(), r.ms()));
+    }
+
+    /**
+     * For a oneDNN row with an {@code onednn-direct} row of the same layer and batch: how much
+     * longer the module call takes than the bare primitive, in percent
+     * ({@code 100 * (onednn ms / direct ms - 1)}).
+     */
+    public static Optional<Double> overheadOverDirect(BenchRow r, List<BenchRow> all) {
+        if (!r.ok() || !r.backend().equals(FAST)) {
+            return Optional.empty();
+        }
+        return all.stream()
+                .filter(o -> o.ok() && o.backend().equals(DIRECT) && o.layer().equals(r.layer()) && o.batch() == r.batch())
+                .findFirst().map(o -> 100 * (r.ms() / o.ms() - 1));
     }
 
     /** One line per failed row: {@code failed: layer bN backend: message}; empty if none failed. */
@@ -89,6 +107,11 @@ public final class ResultTable {
     /** One decimal, or three below 1 GFLOPS (the reference's rates). */
     static String formatGflops(double g) {
         return String.format(Locale.ROOT, g < 1 ? "%.3f" : "%.1f", g);
+    }
+
+    /** Signed, one decimal: {@code +2.5%}, {@code -0.3%}. */
+    static String formatOverhead(double percent) {
+        return String.format(Locale.ROOT, "%+.1f%%", percent);
     }
 
     static String formatSpeedup(double s) {

@@ -112,4 +112,49 @@ public final class Timing {
         }
         return ms;
     }
+
+    /**
+     * Times {@code a} and {@code b} alike, interleaved so that a disturbance (another process, a
+     * frequency change) hits both: they warm up alternately (the plan's warm-up for the pair),
+     * then run in alternating blocks of about {@code blockSeconds} of {@code a}'s calls, each
+     * side the same number of timed calls, as many as the plan gives {@code a}.
+     *
+     * @return the times of {@code a}'s and of {@code b}'s timed calls in milliseconds
+     */
+    public static double[][] measureInterleaved(Runnable a, Runnable b, Plan plan, double blockSeconds,
+            LongSupplier clock) {
+        long start = clock.getAsLong();
+        long warmupNanos = (long) (plan.warmupSeconds() * 1e9);
+        long lastA = -1;
+        int warmups = 0;
+        while (warmups < plan.minWarmups() || clock.getAsLong() - start < warmupNanos) {
+            lastA = time(a, clock);
+            time(b, clock);
+            warmups++;
+        }
+        if (lastA < 0 && plan.reps() == 0) {
+            lastA = time(a, clock);
+            time(b, clock);
+        }
+        int reps = repsFor(plan, lastA);
+        int block = (int) Math.max(1, Math.min(reps, Math.ceil(blockSeconds * 1e9 / Math.max(1, lastA))));
+        double[] msA = new double[reps];
+        double[] msB = new double[reps];
+        for (int done = 0; done < reps; done += block) {
+            int n = Math.min(block, reps - done);
+            for (int i = done; i < done + n; i++) {
+                msA[i] = time(a, clock) / 1e6;
+            }
+            for (int i = done; i < done + n; i++) {
+                msB[i] = time(b, clock) / 1e6;
+            }
+        }
+        return new double[][] {msA, msB};
+    }
+
+    private static long time(Runnable op, LongSupplier clock) {
+        long t0 = clock.getAsLong();
+        op.run();
+        return clock.getAsLong() - t0;
+    }
 }

@@ -19,6 +19,7 @@ import dev.conv4j.bench.BenchReport;
 import dev.conv4j.bench.BenchRow;
 import dev.conv4j.bench.BenchRunner;
 import dev.conv4j.bench.Machine;
+import dev.conv4j.bench.OneDnnBaseline;
 import dev.conv4j.bench.ResultTable;
 import dev.conv4j.bench.Timing;
 import dev.conv4j.kernels.Kernels;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "conv4j 0.1.0", description = {
     "Time the standard layer set (bench-layers.md) at batch 1 and 16, float32 NCHW, on oneDNN and on the "
             + "reference backend (batch 1 only, few runs: it is slow), and print median ms, GFLOPS, "
-            + "speed-up and % of this machine's measured f32 peak."})
+            + "speed-up, the overhead over the bare oneDNN primitive (onednn-direct) and %% of this machine's "
+            + "measured f32 peak."})
 final class Bench implements Callable<Integer> {
     /** Seconds spent measuring the machine's peak. */
     static final double PEAK_SECONDS = 0.5;
@@ -54,6 +56,11 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--reps", paramLabel = "N",
             description = "timed runs per row, for every backend (default: ~0.5 s of runs on oneDNN, 3 on the reference)")
     Integer reps;
+
+    @Option(names = "--direct", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also time each layer's bare oneDNN primitive (rows onednn-direct, column 'vs direct'; "
+                    + "default: on; --no-direct skips it)")
+    boolean direct;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON")
     Path json;
@@ -163,7 +170,8 @@ final class Bench implements Callable<Integer> {
             if (threads != null && onednn instanceof OneDnnBackend o) {
                 o.setThreads(threads);
             }
-            t.add(new BenchRunner.Target("onednn", onednn, plan(BenchRunner.ONEDNN_PLAN), false));
+            t.add(new BenchRunner.Target("onednn", onednn, plan(BenchRunner.ONEDNN_PLAN), false,
+                    direct ? new OneDnnBaseline() : null));
         }
         if (!b.equals("onednn")) {
             t.add(new BenchRunner.Target("reference", Backends.reference(), plan(BenchRunner.REFERENCE_PLAN), true));
@@ -217,6 +225,12 @@ final class Bench implements Callable<Integer> {
         }
         n.add("* Times are of Module.forward, output allocation included. GFLOPS = FLOPs / median time (convolutions "
                 + "only); speed-up = reference ms / onednn ms at the same batch; % peak = GFLOPS / measured f32 peak.");
+        if (targets.stream().anyMatch(t -> t.baseline() != null)) {
+            n.add("* " + OneDnnBaseline.NAME + ": the same oneDNN primitive as the onednn row, executed bare "
+                    + "(prebuilt memory objects and stream: dnnl_primitive_execute + dnnl_stream_wait only), timed in "
+                    + "alternating blocks with the module and as often; vs direct = onednn ms / " + OneDnnBaseline.NAME
+                    + " ms - 1, conv4j's overhead per call. Max pooling runs on own kernels: no such row.");
+        }
         n.add("* other load = share of the machine's CPU time that other processes used while the row ran (shown from "
                 + Math.round(100 * ResultTable.SHOWN_LOAD) + "%).");
         return n;

@@ -3,21 +3,22 @@ package dev.conv4j.onednn;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
 
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 import org.bytedeco.dnnl.dnnl_engine;
-import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A oneDNN primitive with its descriptor and a pool of user scratchpads: each call borrows its
- * own scratchpad, so one primitive serves many threads at once. Not reference counted itself;
- * its owner (a {@link PlanCache.Plan}) frees it when no call uses it.
+ * A oneDNN primitive with its descriptor and a pool of execution contexts (a stream, memory
+ * objects, the argument array and a user scratchpad, {@link Dnnl.ExecContext}): each call
+ * borrows a context of its own, so one primitive serves many threads at once, and a context is
+ * reused by later calls, which then only point its memory objects at their data instead of
+ * creating a stream and memory objects. The pool holds at most as many contexts as calls ever
+ * ran at once. Not reference counted itself; its owner (a {@link PlanCache.Plan}) frees it,
+ * with its contexts, when no call uses it.
  */
 final class NativePrimitive {
     private final dnnl_engine engine;
@@ -26,7 +27,7 @@ final class NativePrimitive {
     private final String what;
     private final String implInfo;
     private final long scratchpadBytes;
-    private final ConcurrentLinkedDeque<BytePointer> scratchpads = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Dnnl.ExecContext> contexts = new ConcurrentLinkedDeque<>();
 
     /** Takes ownership of {@code pd}; destroys it if the primitive cannot be created. */
     NativePrimitive(dnnl_engine engine, dnnl_primitive_desc pd, String what) {
@@ -53,10 +54,39 @@ final class NativePrimitive {
         return Dnnl.postOpEltwiseAlgorithms(pd);
     }
 
-    /** A descriptor the primitive descriptor owns (e.g. {@code dnnl_query_weights_md}). */
+    /**
+     * A descriptor the primitive descriptor owns (e.g. {@code dnnl_query_weights_md}); the same
+     * object on every call for the same query, so that {@link #execute} recognises it without
+     * asking oneDNN.
+     */
     dnnl_memory_desc query(int query, int index) {
-        return org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md(pd, query, index);
+        long key = ((long) query << 32) | (index & 0xffffffffL);
+        Queried[] known = queried;
+        for (Queried q : known) {
+            if (q.key == key) {
+                return q.desc;
+            }
+        }
+        synchronized (this) {
+            for (Queried q : queried) {
+                if (q.key == key) {
+                    return q.desc;
+                }
+            }
+            dnnl_memory_desc md = org.bytedeco.dnnl.global.dnnl.dnnl_primitive_desc_query_md(pd, query, index);
+            Queried[] more = java.util.Arrays.copyOf(queried, queried.length + 1);
+            more[more.length - 1] = new Queried(key, md);
+            queried = more;
+            return md;
+        }
     }
+
+    /** A descriptor the primitive descriptor owns, by (query, index). */
+    private record Queried(long key, dnnl_memory_desc desc) {
+    }
+
+    /** The descriptors {@link #query} returned so far; replaced (never changed) under {@code this}. */
+    private volatile Queried[] queried = new Queried[0];
 
     /**
      * Runs the primitive once. {@code descs[i]} describes {@code data[i]} for argument
@@ -64,43 +94,37 @@ final class NativePrimitive {
      * reachable until this returns.
      */
     void execute(int[] argIds, dnnl_memory_desc[] descs, Pointer[] data) {
-        int n = argIds.length;
-        dnnl_memory[] memories = new dnnl_memory[n + 1];
-        int[] ids = Arrays.copyOf(argIds, n + 1);
-        BytePointer scratchpad = scratchpadBytes > 0 ? borrowScratchpad() : null;
+        Dnnl.ExecContext context = contexts.poll();
+        if (context == null) {
+            context = new Dnnl.ExecContext(engine, scratchpadBytes > 0 ? Dnnl.queryDesc(pd, dnnl_query_scratchpad_md)
+                    : null, scratchpadBytes, DNNL_ARG_SCRATCHPAD);
+        }
+        boolean ok = false;
         try {
-            for (int i = 0; i < n; i++) {
-                if (data[i] != null) {
-                    memories[i] = Dnnl.memory(descs[i], engine, data[i]);
-                }
-            }
-            if (scratchpad != null) {
-                ids[n] = DNNL_ARG_SCRATCHPAD;
-                memories[n] = Dnnl.memory(Dnnl.queryDesc(pd, dnnl_query_scratchpad_md), engine, scratchpad);
-            }
-            Dnnl.execute(primitive, engine, ids, memories, what);
+            context.execute(primitive, argIds, descs, data, what);
+            ok = true;
         } finally {
-            for (dnnl_memory m : memories) {
-                Dnnl.destroy(m);
-            }
-            if (scratchpad != null) {
-                scratchpads.push(scratchpad);
+            if (ok) {
+                contexts.push(context);
+            } else {
+                // a failed call may leave the stream in any state: do not reuse it
+                context.free();
             }
         }
     }
 
-    private BytePointer borrowScratchpad() {
-        BytePointer s = scratchpads.poll();
-        return s != null ? s : Dnnl.allocateAligned(scratchpadBytes);
+    /** Number of pooled execution contexts, for tests. */
+    int pooledContexts() {
+        return contexts.size();
     }
 
-    /** Destroys the primitive and frees the scratchpads; no call may be running. */
+    /** Destroys the primitive and frees the contexts; no call may be running. */
     void free() {
+        Dnnl.ExecContext c;
+        while ((c = contexts.poll()) != null) {
+            c.free();
+        }
         Dnnl.destroy(primitive);
         Dnnl.destroy(pd);
-        BytePointer s;
-        while ((s = scratchpads.poll()) != null) {
-            s.close();
-        }
     }
 }

@@ -33,11 +33,14 @@ import dev.conv4j.spec.UnpoolProblem;
 
 /**
  * The native backend: convolutions, transposed convolutions and the pooling that oneDNN
- * computes exactly as PyTorch does run on oneDNN primitives (one CPU engine, a stream per
- * call); the rest runs on conv4j's own native kernels. {@link Routes#TABLE} lists which.
+ * computes exactly as PyTorch does run on oneDNN primitives (one CPU engine); the rest runs on
+ * conv4j's own native kernels. {@link Routes#TABLE} lists which.
  *
- * <p>Thread-safe: primitives are cached per problem shape and executed with a scratchpad per
- * call, so one prepared kernel serves many threads at once.
+ * <p>Thread-safe: primitives are cached per problem shape; each call of a primitive borrows an
+ * execution context of its own (stream, memory objects, scratchpad) from the primitive's pool
+ * and returns it afterwards, so one prepared kernel serves many threads at once, and a call
+ * creates no oneDNN objects once the pool holds a context. A primitive's contexts are freed with
+ * it (when its kernel is closed or its plan evicted).
  *
  * <p>Threads: oneDNN here is built with OpenMP, whose thread count is a per-thread setting read
  * when a primitive is created and run. The count this backend uses comes from
@@ -159,6 +162,11 @@ public final class OneDnnBackend implements Backend {
         }
         threads = n;
         OwnKernels.setThreads(n);
+    }
+
+    /** The CPU engine every primitive of this backend is created on. */
+    dnnl_engine engine() {
+        return engine;
     }
 
     /** Applies the thread count to the calling thread's OpenMP runtime if it changed. */

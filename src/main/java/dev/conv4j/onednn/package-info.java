@@ -2,7 +2,12 @@
  * The native backend on oneDNN 3.8 (JavaCPP preset {@code org.bytedeco:dnnl}).
  *
  * <ul>
- *   <li>{@link dev.conv4j.onednn.OneDnnBackend}: the {@code Backend}; one CPU engine, a stream per call.
+ *   <li>{@link dev.conv4j.onednn.OneDnnBackend}: the {@code Backend}; one CPU engine; each primitive
+ *       keeps a pool of execution contexts (stream, memory objects, scratchpad), one per
+ *       concurrent call, reused by later calls.
+ *   <li>{@code NativePrimitive}: a primitive with that pool; {@code Dnnl.ExecContext} is one context.
+ *   <li>{@link dev.conv4j.onednn.BarePrimitive}: a layer's primitive executed with no wrapper, the
+ *       baseline {@code bin/conv4j bench} and the JMH benchmarks measure conv4j's overhead against.
  *   <li>{@code OneDnnAdapter}: the one translation of PyTorch's conventions into oneDNN's
  *       (dilation minus one, left/right padding, grouped and transposed weight layouts,
  *       pooling algorithms) and the routing of each call to oneDNN or to our own kernels.

@@ -1,6 +1,7 @@
 package dev.conv4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,48 @@ class BenchCommandTest {
         assertTrue(rows.get(0).get("ms").asDouble() > 0);
         assertTrue(rows.get(0).get("gflops").isNull());
         assertTrue(Files.readString(html).contains("No convolution ran at batch 1."));
+    }
+
+    @Test
+    void onednnRowsComeWithTheirBarePrimitive(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        Path html = dir.resolve("bench.html");
+        String[] r = run("bench", "--backend", "onednn", "--layers", "res5", "--batch", "1", "--reps", "3", "--json",
+                json.toString(), "--html", html.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("vs direct"), r[1]);
+        assertTrue(r[1].contains("\nres5 3x3 512-512 7      1  onednn-direct  "), r[1]);
+        assertTrue(r[1].matches("(?s).*\nres5 3x3 512-512 7      1  onednn  .*[+-]\\d+\\.\\d%.*"), r[1]);
+        assertTrue(r[1].contains("* onednn-direct: the same oneDNN primitive"), r[1]);
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        assertEquals(2, rows.size());
+        assertEquals("onednn", rows.get(0).get("backend").asText());
+        assertEquals("onednn-direct", rows.get(1).get("backend").asText());
+        assertEquals("res5 3x3 512-512 7", rows.get(1).get("layer").asText());
+        assertTrue(rows.get(1).get("ms").asDouble() > 0);
+        assertTrue(rows.get(1).get("gflops").asDouble() > 0);
+        String page = Files.readString(html);
+        assertTrue(page.contains("<td>onednn-direct</td>"), page);
+        assertTrue(page.contains("res5 3x3 512-512 7 onednn-direct:"), page); // its bar
+
+        r = run("bench", "--backend", "onednn", "--layers", "res5", "--batch", "1", "--reps", "1", "--no-direct",
+                "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(1, new ObjectMapper().readTree(json.toFile()).size());
+        assertFalse(r[1].contains("onednn-direct"), r[1]);
+        r = run("bench", "--backend", "onednn", "--layers", "res5", "--batch", "1", "--reps", "1", "--direct",
+                "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertEquals(2, new ObjectMapper().readTree(json.toFile()).size());
+    }
+
+    @Test
+    void helpIsFormattedWithoutWarnings() {
+        String[] r = run("bench", "--help");
+        assertEquals("0", r[0]);
+        assertTrue(r[1].contains("primitive (onednn-direct) and % of this machine's"), r[1]);
+        assertTrue(r[1].contains("--[no-]direct"), r[1]);
+        assertFalse(r[2].contains("WARN"), r[2]);
     }
 
     @Test

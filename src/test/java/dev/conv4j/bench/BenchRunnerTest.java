@@ -87,6 +87,84 @@ class BenchRunnerTest {
         }
     }
 
+    /** A baseline that counts its calls; {@code fail} makes opening it throw. */
+    private static final class CountingBaseline implements Baseline {
+        final boolean fail;
+        int calls;
+        boolean closed;
+
+        CountingBaseline(boolean fail) {
+            this.fail = fail;
+        }
+
+        @Override
+        public String name() {
+            return "counting";
+        }
+
+        @Override
+        public Call open(BenchLayer layer, dev.conv4j.nn.Module module, Tensor input) {
+            if (fail) {
+                throw new IllegalStateException("no baseline for " + layer.name());
+            }
+            return new Call() {
+                @Override
+                public void run() {
+                    calls++;
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
+                }
+            };
+        }
+    }
+
+    @Test
+    void aBaselineGetsARowAfterTheModulesTimedAsOften() {
+        CountingBaseline base = new CountingBaseline(false);
+        BenchRunner.Target t = new BenchRunner.Target("onednn", Backends.reference(), new Timing.Plan(1, 0, 3, 0, 1, 3),
+                false, base);
+        BenchRunner.Task task = new BenchRunner.Task(BenchLayers.select("gap").get(0), 1, t);
+        List<BenchRow> rows = new BenchRunner().run(List.of(task), (i, n, x) -> { }).rows();
+        assertEquals(List.of("onednn", "counting"), rows.stream().map(BenchRow::backend).toList());
+        assertTrue(rows.get(0).ok() && rows.get(1).ok());
+        assertEquals(3, rows.get(0).reps());
+        assertEquals(3, rows.get(1).reps());
+        assertEquals("gap 2048 7", rows.get(1).layer());
+        assertEquals(1 + 3, base.calls); // one warm-up, three timed
+        assertTrue(base.closed);
+        // run(Task) is the module alone
+        base.calls = 0;
+        assertEquals("onednn", new BenchRunner().run(task).backend());
+        assertEquals(0, base.calls);
+    }
+
+    @Test
+    void aBaselineThatFailsGivesAFailedRowAndTheModuleStillRuns() {
+        BenchRunner.Target t = new BenchRunner.Target("onednn", Backends.reference(), ONE, false, new CountingBaseline(true));
+        List<BenchRow> rows = new BenchRunner().rows(new BenchRunner.Task(BenchLayers.select("gap").get(0), 1, t));
+        assertEquals(2, rows.size());
+        assertTrue(rows.get(0).ok());
+        assertFalse(rows.get(1).ok());
+        assertEquals("counting", rows.get(1).backend());
+        assertEquals("no baseline for gap 2048 7", rows.get(1).error());
+    }
+
+    @Test
+    void theOneDnnBaselineCoversLayersOnOneOneDnnPrimitive() {
+        BenchRunner.Target t = new BenchRunner.Target("onednn", Backends.onednn(), ONE, false, new OneDnnBaseline());
+        for (String layer : List.of("res5", "deconv", "avgpool", "gap")) {
+            List<BenchRow> rows = new BenchRunner().rows(new BenchRunner.Task(BenchLayers.select(layer).get(0), 1, t));
+            assertEquals(List.of("onednn", "onednn-direct"), rows.stream().map(BenchRow::backend).toList(), layer);
+            assertTrue(rows.get(1).ok() && rows.get(1).ms() > 0, layer);
+        }
+        // max pooling runs on conv4j's own kernel: no primitive to compare with
+        List<BenchRow> rows = new BenchRunner().rows(new BenchRunner.Task(BenchLayers.select("maxpool").get(0), 1, t));
+        assertEquals(List.of("onednn"), rows.stream().map(BenchRow::backend).toList());
+    }
+
     private static Float[] box(float[] v) {
         Float[] out = new Float[v.length];
         for (int i = 0; i < v.length; i++) {

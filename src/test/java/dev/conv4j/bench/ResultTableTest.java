@@ -18,10 +18,10 @@ class ResultTableTest {
     @Test
     void formatsColumnsAlignedWithSpeedupAndPeak() {
         String expected = ""
-                + "layer              batch  backend    median ms  GFLOPS  speed-up  % peak  other load\n"
-                + "-----------------  -----  ---------  ---------  ------  --------  ------  ----------\n"
-                + "res2 3x3 64-64 56      1  onednn         2.000   115.6      250x   28.9%\n"
-                + "res2 3x3 64-64 56      1  reference    500.000   0.462              0.1%         37%\n"
+                + "layer              batch  backend    median ms  GFLOPS  speed-up  vs direct  % peak  other load\n"
+                + "-----------------  -----  ---------  ---------  ------  --------  ---------  ------  ----------\n"
+                + "res2 3x3 64-64 56      1  onednn         2.000   115.6      250x              28.9%\n"
+                + "res2 3x3 64-64 56      1  reference    500.000   0.462                         0.1%         37%\n"
                 + "gap 2048 7            16  onednn        0.2500\n";
         // Other processes' share is shown from 5%: 0.37 -> 37%, 0.049 -> blank.
         assertEquals(expected, ResultTable.format(List.of(FAST.withOthersCpu(0.049), SLOW.withOthersCpu(0.37), POOL), 400));
@@ -45,7 +45,27 @@ class ResultTableTest {
     }
 
     @Test
+    void onednnRowsShowTheirOverheadOverTheBarePrimitive() {
+        BenchRow direct = new BenchRow("res2 3x3 64-64 56", 1, "onednn-direct", 1.6, 231_211_008, 250);
+        BenchRow b16 = new BenchRow("res2 3x3 64-64 56", 16, "onednn-direct", 20.0, 16 * 231_211_008.0, 25);
+        // 2 ms over 1.6 ms: 25% more; only against the row of the same layer and batch
+        assertEquals(25.0, ResultTable.overheadOverDirect(FAST, List.of(FAST, b16, direct)).orElseThrow(), 1e-9);
+        assertEquals(Optional.empty(), ResultTable.overheadOverDirect(direct, List.of(FAST, direct)));
+        assertEquals(Optional.empty(), ResultTable.overheadOverDirect(FAST, List.of(FAST, SLOW, b16)));
+        String expected = ""
+                + "layer              batch  backend        median ms  GFLOPS  speed-up  vs direct  % peak  other load\n"
+                + "-----------------  -----  -------------  ---------  ------  --------  ---------  ------  ----------\n"
+                + "res2 3x3 64-64 56      1  onednn             2.000   115.6      250x     +25.0%   28.9%\n"
+                + "res2 3x3 64-64 56      1  onednn-direct      1.600   144.5                        36.1%\n"
+                + "res2 3x3 64-64 56      1  reference        500.000   0.462                         0.1%\n";
+        assertEquals(expected, ResultTable.format(List.of(FAST, direct, SLOW), 400));
+    }
+
+    @Test
     void numberFormats() {
+        assertEquals("+25.0%", ResultTable.formatOverhead(25));
+        assertEquals("-0.3%", ResultTable.formatOverhead(-0.27));
+        assertEquals("+0.0%", ResultTable.formatOverhead(0.01));
         assertEquals("12.346", ResultTable.formatMs(12.3456));
         assertEquals("0.0213", ResultTable.formatMs(0.02134));
         assertEquals("3.5x", ResultTable.formatSpeedup(3.46));

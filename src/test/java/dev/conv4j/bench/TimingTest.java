@@ -127,4 +127,46 @@ class TimingTest {
         assertArrayEquals(new double[] {2, 2, 2}, ms, 1e-12);
         assertEquals(3, op.calls);
     }
+
+    @Test
+    void interleavedRunsAlternateBlocksOfEqualCounts() {
+        long[] now = {0};
+        StringBuilder log = new StringBuilder();
+        Runnable a = () -> {
+            now[0] += 1_000_000; // 1 ms
+            log.append('a');
+        };
+        Runnable b = () -> {
+            now[0] += 250_000; // 0.25 ms
+            log.append('b');
+        };
+        // 2 warm-up pairs; ceil(10 ms / 1 ms) = 10 timed calls each, in blocks of ceil(3 ms / 1 ms) = 3.
+        double[][] ms = Timing.measureInterleaved(a, b, new Timing.Plan(2, 0, 0, 0.010, 1, 100), 0.003, () -> now[0]);
+        assertEquals("abab" + "aaabbb" + "aaabbb" + "aaabbb" + "ab", log.toString());
+        assertEquals(10, ms[0].length);
+        assertEquals(10, ms[1].length);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(1.0, ms[0][i], 1e-12);
+            assertEquals(0.25, ms[1][i], 1e-12);
+        }
+    }
+
+    @Test
+    void interleavedWithFixedRepsAndNoWarmUp() {
+        long[] now = {0};
+        StringBuilder log = new StringBuilder();
+        Runnable a = () -> {
+            now[0] += 2_000_000;
+            log.append('a');
+        };
+        Runnable b = () -> {
+            now[0] += 1_000_000;
+            log.append('b');
+        };
+        // a block of 20 ms would be 10 calls, but there are only 3 reps: one block each.
+        double[][] ms = Timing.measureInterleaved(a, b, new Timing.Plan(0, 0, 3, 0, 1, 3), 0.020, () -> now[0]);
+        assertEquals("aaabbb", log.toString());
+        assertArrayEquals(new double[] {2, 2, 2}, ms[0], 1e-12);
+        assertArrayEquals(new double[] {1, 1, 1}, ms[1], 1e-12);
+    }
 }
