@@ -41,11 +41,18 @@ public final class Tensor implements AutoCloseable {
     private final ByteBuffer bytes;
     private volatile boolean closed;
 
+    /**
+     * With {@code -Dconv4j.poisonEmpty=true}, {@link #empty} tensors start as all-one bits (NaN
+     * floats, -1 indices) instead of whatever memory held: the tests run so, which proves that
+     * every backend writes every element of its outputs.
+     */
+    private static final boolean POISON_EMPTY = Boolean.getBoolean("conv4j.poisonEmpty");
+
     private Tensor(DType dtype, long[] shape) {
-        this(dtype, MemoryFormat.CONTIGUOUS, shape);
+        this(dtype, MemoryFormat.CONTIGUOUS, shape, true);
     }
 
-    private Tensor(DType dtype, MemoryFormat format, long[] shape) {
+    private Tensor(DType dtype, MemoryFormat format, long[] shape, boolean zero) {
         this.dtype = dtype;
         this.shape = shape.clone();
         this.numel = checkedNumel(dtype, this.shape);
@@ -58,7 +65,11 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("cannot allocate " + (size + ALIGNMENT)
                     + " bytes of native memory for a tensor of shape " + Arrays.toString(shape));
         }
-        block.zero();
+        if (zero) {
+            block.zero();
+        } else if (POISON_EMPTY) {
+            block.fill(0xff);
+        }
         long misalignment = block.address() % ALIGNMENT;
         long offset = misalignment == 0 ? 0 : ALIGNMENT - misalignment;
         block.position(offset).limit(offset + size);
@@ -104,7 +115,23 @@ public final class Tensor implements AutoCloseable {
 
     /** A zero-filled tensor in the given memory format (channels-last needs rank 4 or 5). */
     public static Tensor zeros(DType dtype, MemoryFormat format, long... shape) {
-        return new Tensor(dtype, format, shape);
+        return new Tensor(dtype, format, shape, true);
+    }
+
+    /**
+     * A tensor whose contents are unspecified, like {@code torch.empty}: for outputs that are
+     * about to be overwritten, saving the pass over memory that zero-filling costs.
+     */
+    public static Tensor empty(DType dtype, MemoryFormat format, long... shape) {
+        return new Tensor(dtype, format, shape, false);
+    }
+
+    /** Sets every element to zero. */
+    public void fillZero() {
+        checkOpen();
+        if (numel > 0) {
+            block.zero(); // from the first element to the last (the pointer's position and limit)
+        }
     }
 
     /** A float32 tensor holding a copy of {@code data} (C order) with the given shape. */
@@ -254,7 +281,7 @@ public final class Tensor implements AutoCloseable {
      */
     public Tensor toMemoryFormat(MemoryFormat target) {
         checkOpen();
-        Tensor t = new Tensor(dtype, target, shape);
+        Tensor t = new Tensor(dtype, target, shape, false);
         try {
             t.copyFrom(this);
             return t;

@@ -9,8 +9,8 @@ import dev.conv4j.spec.UnpoolProblem;
 /**
  * Computes the operators. Every shape, padding and output size comes resolved in a problem
  * object from the geometry classes of {@code dev.conv4j.spec}; a backend checks nothing of
- * PyTorch's rules itself, only computes. Outputs are allocated (zero-filled) by the caller
- * with the problem's output shape. Tensors have PyTorch's logical shapes in any
+ * PyTorch's rules itself, only computes. Outputs are allocated by the caller with the
+ * problem's output shape; their contents are unspecified and a backend writes every element. Tensors have PyTorch's logical shapes in any
  * {@link dev.conv4j.MemoryFormat} (see {@link MemoryFormats}); a contiguous unbatched tensor
  * is laid out exactly as a batch of one. Prepared weights and biases are contiguous.
  *

@@ -49,7 +49,7 @@ public final class MemoryFormats {
 
     /**
      * Runs {@code body} on contiguous stand-ins: the contiguous tensors themselves, copies of
-     * other inputs, and zero-filled temporaries for other outputs, which are copied into the
+     * other inputs, and temporaries (contents unspecified, as any output's) for other outputs, which are copied into the
      * outputs once {@code body} returns. {@code body} gets the inputs then the outputs, in order;
      * null entries stay null. Every temporary is freed, also when {@code body} throws.
      */
@@ -63,7 +63,7 @@ public final class MemoryFormats {
                 if (t == null || t.memoryFormat() == MemoryFormat.CONTIGUOUS) {
                     all[i] = t;
                 } else {
-                    all[i] = isInput ? t.contiguous() : Tensor.zeros(t.dtype(), MemoryFormat.CONTIGUOUS, t.shape());
+                    all[i] = isInput ? t.contiguous() : Tensor.empty(t.dtype(), MemoryFormat.CONTIGUOUS, t.shape());
                     temporary[i] = true;
                 }
             }

@@ -9,8 +9,8 @@ import dev.conv4j.Tensor;
 import dev.conv4j.backend.MemoryFormats;
 
 /**
- * Allocates operator outputs (zero-filled, as backends expect) and frees them if the computation
- * fails, so no path leaks native memory. An empty output (a batch of zero) skips the computation.
+ * Allocates operator outputs (not zero-filled: backends write every element) and frees them if
+ * the computation fails, so no path leaks native memory. An empty output (a batch of zero) skips the computation.
  */
 public final class Outputs {
     private Outputs() {
@@ -26,7 +26,7 @@ public final class Outputs {
     }
 
     private static Tensor compute(MemoryFormat format, long[] shape, Consumer<Tensor> body) {
-        Tensor out = Tensor.zeros(DType.FLOAT32, format, shape);
+        Tensor out = Tensor.empty(DType.FLOAT32, format, shape);
         if (out.numel() == 0) {
             return out;
         }
@@ -42,7 +42,7 @@ public final class Outputs {
     /** A float output and int64 indices of {@code shape}, both in the format {@link #compute} picks, filled by {@code body}. */
     public static PoolResult computeWithIndices(Tensor input, long[] shape, BiConsumer<Tensor, Tensor> body) {
         MemoryFormat format = MemoryFormats.outputFormat(input, shape.length);
-        Tensor idx = Tensor.zeros(DType.INT64, format, shape);
+        Tensor idx = Tensor.empty(DType.INT64, format, shape);
         try {
             return new PoolResult(compute(format, shape, out -> body.accept(out, idx)), idx);
         } catch (RuntimeException | Error e) {

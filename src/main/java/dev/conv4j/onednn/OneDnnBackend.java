@@ -333,8 +333,10 @@ public final class OneDnnBackend implements Backend {
         if (problem.batch() == 0) {
             return;
         }
-        MemoryFormats.viaContiguous(new Tensor[] {input, indices}, new Tensor[] {output},
-                t -> OwnKernels.maxUnpool(problem, t[0], t[1], t[2]));
+        MemoryFormats.viaContiguous(new Tensor[] {input, indices}, new Tensor[] {output}, t -> {
+            t[2].fillZero(); // the kernel writes only the positions the indices name
+            OwnKernels.maxUnpool(problem, t[0], t[1], t[2]);
+        });
     }
 
     /** The implementation oneDNN chose for a pooling problem it runs (creating it if needed), for tests. */

@@ -90,6 +90,7 @@ final class OneDnnConvKernel implements ConvKernel {
         }
         if (OneDnnAdapter.isTrivial(problem)) {
             // Empty output, or no input reaches it: every output element is the bias (or zero).
+            output.fillZero();
             fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
             return;
         }
@@ -439,6 +440,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 if (tailCopy != null) {
                     smallDst = Dnnl.allocateAligned(OneDnnAdapter.product(desc.dst) * Float.BYTES);
                     dstData = smallDst;
+                    output.fillZero(); // the positions past the computed box get only the bias
                 }
                 primitive.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
                         new dnnl_memory_desc[] {primitive.query(dnnl_query_src_md, 0), weights.desc,
