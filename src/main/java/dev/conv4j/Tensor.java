@@ -103,6 +103,15 @@ public final class Tensor implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Bytes of native memory that closed tensors keep for reuse by new ones (bounded by
+     * {@code -Dconv4j.tensorCacheBytes}, default 256 MiB): part of JavaCPP's
+     * {@code Pointer.totalBytes()} that no open tensor uses.
+     */
+    public static long cachedNativeBytes() {
+        return BlockPool.cachedBytes();
+    }
+
     /** A zero-filled tensor. */
     public static Tensor zeros(DType dtype, long... shape) {
         return new Tensor(dtype, shape);

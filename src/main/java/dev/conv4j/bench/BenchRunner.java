@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.nn.Module;
@@ -35,9 +36,16 @@ public final class BenchRunner {
      * @param batchOneOnly whether to skip batches other than 1 (the slow reference)
      * @param baseline what each module is also compared with (timed alongside it, rows of its
      *     own name), or null
+     * @param format the memory format of the inputs (the outputs follow it)
      */
-    public record Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly, Baseline baseline) {
-        /** A target without baseline. */
+    public record Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly, Baseline baseline,
+            MemoryFormat format) {
+        /** A target on contiguous (NCHW) inputs. */
+        public Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly, Baseline baseline) {
+            this(name, backend, plan, batchOneOnly, baseline, MemoryFormat.CONTIGUOUS);
+        }
+
+        /** A target on contiguous inputs without baseline. */
         public Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly) {
             this(name, backend, plan, batchOneOnly, null);
         }
@@ -121,8 +129,8 @@ public final class BenchRunner {
      */
     public BenchRow run(Task task) {
         Target t = task.target();
-        return rows(new Task(task.layer(), task.batch(), new Target(t.name(), t.backend(), t.plan(), t.batchOneOnly())))
-                .get(0);
+        return rows(new Task(task.layer(), task.batch(),
+                new Target(t.name(), t.backend(), t.plan(), t.batchOneOnly(), null, t.format()))).get(0);
     }
 
     /**
@@ -134,7 +142,7 @@ public final class BenchRunner {
         BenchLayer layer = task.layer();
         Target target = task.target();
         try (Module m = layer.build(target.backend(), SEED);
-                Tensor in = randomInput(layer.inputShape(task.batch()), SEED + task.batch())) {
+                Tensor in = randomInput(layer.inputShape(task.batch()), SEED + task.batch(), target.format())) {
             Runnable module = () -> m.forward(in).close();
             Baseline.Call base;
             try {
@@ -164,6 +172,17 @@ public final class BenchRunner {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return BenchRow.failed(task.layer().name(), task.batch(), backend, task.layer().flops(task.batch()),
                 m.replace('\n', ' '));
+    }
+
+    /** {@link #randomInput(long[], long)} in {@code format}: the same values, laid out in that format. */
+    public static Tensor randomInput(long[] shape, long seed, MemoryFormat format) {
+        Tensor t = randomInput(shape, seed);
+        if (format == MemoryFormat.CONTIGUOUS) {
+            return t;
+        }
+        try (Tensor contiguous = t) {
+            return contiguous.toMemoryFormat(format);
+        }
     }
 
     /** A float32 tensor of {@code shape} with values uniform in [-1, 1) from {@code seed}. */

@@ -30,6 +30,8 @@ public final class HtmlReport {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(ResultTable.FAST, "#1f6fb4");
         m.put(ResultTable.DIRECT, "#8cc0e8");
+        m.put(ResultTable.CHANNELS_LAST, "#2a9d5c");
+        m.put(ResultTable.CHANNELS_LAST + ResultTable.DIRECT_SUFFIX, "#9ad8b0");
         m.put(ResultTable.SLOW, "#e8851c");
         return java.util.Collections.unmodifiableMap(m);
     }

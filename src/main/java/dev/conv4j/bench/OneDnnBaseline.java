@@ -1,5 +1,6 @@
 package dev.conv4j.bench;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.nn.AdaptivePooling;
 import dev.conv4j.nn.Convolution;
@@ -22,15 +23,32 @@ import dev.conv4j.spec.PoolProblem;
 public final class OneDnnBaseline implements Baseline {
     /** The backend name of the rows. */
     public static final String NAME = "onednn-direct";
+    /** What a baseline row's backend name ends with: its module rows' name plus this. */
+    public static final String SUFFIX = "-direct";
+
+    private final String name;
+
+    /** The baseline of the {@code onednn} rows (plain NCHW tensors). */
+    public OneDnnBaseline() {
+        this("onednn");
+    }
+
+    /**
+     * The baseline of the module rows named {@code moduleRows}; the bare primitive takes the
+     * memory format of the input it is opened with.
+     */
+    public OneDnnBaseline(String moduleRows) {
+        this.name = moduleRows + SUFFIX;
+    }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
     public Call open(BenchLayer layer, Module module, Tensor input) {
-        BarePrimitive bare = create(module, input.shape());
+        BarePrimitive bare = create(module, input.shape(), input.memoryFormat());
         if (bare == null) {
             return null;
         }
@@ -53,18 +71,18 @@ public final class OneDnnBaseline implements Baseline {
         };
     }
 
-    private static BarePrimitive create(Module module, long[] shape) {
+    private static BarePrimitive create(Module module, long[] shape, MemoryFormat format) {
         if (module instanceof Convolution c) {
             ConvProblem p = ConvGeometry.forward(c.spec(), shape, null);
-            return BarePrimitive.supports(p) ? BarePrimitive.convolution(p, c.weight(), c.bias()) : null;
+            return BarePrimitive.supports(p) ? BarePrimitive.convolution(p, c.weight(), c.bias(), format) : null;
         }
         if (module instanceof Pooling m) {
             PoolProblem p = PoolGeometry.forward(m.spec(), shape);
-            return BarePrimitive.supports(p) ? BarePrimitive.pooling(p) : null;
+            return BarePrimitive.supports(p) ? BarePrimitive.pooling(p, format) : null;
         }
         if (module instanceof AdaptivePooling m) {
             AdaptivePoolProblem p = AdaptivePoolGeometry.forward(m.spec(), shape);
-            return BarePrimitive.supports(p) ? BarePrimitive.pooling(p) : null;
+            return BarePrimitive.supports(p) ? BarePrimitive.pooling(p, format) : null;
         }
         return null;
     }

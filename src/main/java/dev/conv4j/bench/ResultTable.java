@@ -18,6 +18,10 @@ public final class ResultTable {
     public static final String SLOW = "reference";
     /** Name of the rows of the bare oneDNN primitive that {@link #FAST} rows are compared with. */
     public static final String DIRECT = "onednn-direct";
+    /** What the backend name of a bare-primitive row ends with. */
+    static final String DIRECT_SUFFIX = OneDnnBaseline.SUFFIX;
+    /** The oneDNN backend's rows on channels-last tensors. */
+    public static final String CHANNELS_LAST = "onednn-cl";
 
     static final String[] HEADER = {"layer", "batch", "backend", "median ms", "GFLOPS", "speed-up", "vs direct",
         "% peak", "other load"};
@@ -70,9 +74,12 @@ public final class ResultTable {
             r.othersCpu() >= SHOWN_LOAD ? String.format(Locale.ROOT, "%.0f%%", 100 * r.othersCpu()) : ""};
     }
 
-    /** For a oneDNN row with a reference row of the same layer and batch: reference ms / oneDNN ms. */
+    /**
+     * For a oneDNN module row ({@code onednn}, or {@code onednn-cl} on channels-last tensors) with a
+     * reference row of the same layer and batch: reference ms / oneDNN ms.
+     */
     public static Optional<Double> speedupOver(BenchRow r, List<BenchRow> all) {
-        if (!r.ok() || !r.backend().equals(FAST)) {
+        if (!r.ok() || !isOneDnnModule(r)) {
             return Optional.empty();
         }
         return all.stream()
@@ -80,17 +87,23 @@ public final class ResultTable {
                 .findFirst().map(o -> Timing.speedup(o.ms(), r.ms()));
     }
 
+    private static boolean isOneDnnModule(BenchRow r) {
+        return r.backend().startsWith(FAST) && !r.backend().endsWith(DIRECT_SUFFIX);
+    }
+
     /**
-     * For a oneDNN row with an {@code onednn-direct} row of the same layer and batch: how much
-     * longer the module call takes than the bare primitive, in percent
-     * ({@code 100 * (onednn ms / direct ms - 1)}).
+     * For a oneDNN module row with its bare-primitive row ({@code onednn-direct} for
+     * {@code onednn}, {@code onednn-cl-direct} for {@code onednn-cl}) of the same layer and
+     * batch: how much longer the module call takes than the bare primitive, in percent
+     * ({@code 100 * (module ms / direct ms - 1)}).
      */
     public static Optional<Double> overheadOverDirect(BenchRow r, List<BenchRow> all) {
-        if (!r.ok() || !r.backend().equals(FAST)) {
+        if (!r.ok() || !isOneDnnModule(r)) {
             return Optional.empty();
         }
+        String direct = r.backend() + DIRECT_SUFFIX;
         return all.stream()
-                .filter(o -> o.ok() && o.backend().equals(DIRECT) && o.layer().equals(r.layer()) && o.batch() == r.batch())
+                .filter(o -> o.ok() && o.backend().equals(direct) && o.layer().equals(r.layer()) && o.batch() == r.batch())
                 .findFirst().map(o -> 100 * (r.ms() / o.ms() - 1));
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.bench.BenchLayer;
@@ -61,6 +62,11 @@ final class Bench implements Callable<Integer> {
             description = "also time each layer's bare oneDNN primitive (rows onednn-direct, column 'vs direct'; "
                     + "default: on; --no-direct skips it)")
     boolean direct;
+
+    @Option(names = "--channels-last", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also time the oneDNN backend on channels-last (NHWC / NDHWC) tensors (rows onednn-cl; "
+                    + "default: on; --no-channels-last skips them)")
+    boolean channelsLast;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON")
     Path json;
@@ -172,6 +178,10 @@ final class Bench implements Callable<Integer> {
             }
             t.add(new BenchRunner.Target("onednn", onednn, plan(BenchRunner.ONEDNN_PLAN), false,
                     direct ? new OneDnnBaseline() : null));
+            if (channelsLast) {
+                t.add(new BenchRunner.Target(ResultTable.CHANNELS_LAST, onednn, plan(BenchRunner.ONEDNN_PLAN), false,
+                        direct ? new OneDnnBaseline(ResultTable.CHANNELS_LAST) : null, MemoryFormat.CHANNELS_LAST));
+            }
         }
         if (!b.equals("onednn")) {
             t.add(new BenchRunner.Target("reference", Backends.reference(), plan(BenchRunner.REFERENCE_PLAN), true));
@@ -230,6 +240,14 @@ final class Bench implements Callable<Integer> {
                     + "(prebuilt memory objects and stream: dnnl_primitive_execute + dnnl_stream_wait only), timed in "
                     + "alternating blocks with the module and as often; vs direct = onednn ms / " + OneDnnBaseline.NAME
                     + " ms - 1, conv4j's overhead per call. Max pooling runs on own kernels: no such row.");
+        }
+        for (BenchRunner.Target t : targets) {
+            if (t.format() == MemoryFormat.CHANNELS_LAST) {
+                n.add("* " + t.name() + ": the onednn backend on channels-last (NHWC / NDHWC) input and output "
+                        + "tensors, the layout oneDNN's convolutions prefer"
+                        + (t.baseline() == null ? "." : "; " + t.baseline().name() + " is its bare primitive on the same "
+                        + "layout."));
+            }
         }
         n.add("* other load = share of the machine's CPU time that other processes used while the row ran (shown from "
                 + Math.round(100 * ResultTable.SHOWN_LOAD) + "%).");

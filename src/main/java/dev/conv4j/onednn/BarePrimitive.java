@@ -20,6 +20,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvProblem;
@@ -58,6 +59,8 @@ public final class BarePrimitive implements AutoCloseable {
     private BytePointer src;
     private BytePointer dst;
     private long srcElements;
+    /** The memory format of source and destination. */
+    private MemoryFormat format = MemoryFormat.CONTIGUOUS;
     private long dstElements;
     private boolean closed;
 
@@ -102,8 +105,16 @@ public final class BarePrimitive implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the problem does not run on one bare primitive ({@link #supports(ConvProblem)})
      */
-    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     public static BarePrimitive convolution(ConvProblem problem, Tensor weight, Tensor bias) {
+        return convolution(problem, weight, bias, MemoryFormat.CONTIGUOUS);
+    }
+
+    /**
+     * As {@link #convolution(ConvProblem, Tensor, Tensor)} with source and destination in
+     * {@code format} (NHWC / NDHWC for channels-last), as the module runs tensors of that format.
+     */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    public static BarePrimitive convolution(ConvProblem problem, Tensor weight, Tensor bias, MemoryFormat format) {
         if (!supports(problem)) {
             throw new IllegalArgumentException(problem.spec().opName() + " for " + problem.key()
                     + " does not run on a single oneDNN primitive");
@@ -113,6 +124,7 @@ public final class BarePrimitive implements AutoCloseable {
         backend.applyThreads();
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         BarePrimitive b = new BarePrimitive(backend, "bare " + problem.spec().opName() + " for " + problem.key());
+        b.format = format;
         dnnl_primitive_attr attr = null;
         dnnl_memory_desc srcDesc = null;
         dnnl_memory_desc weightsDesc = null;
@@ -121,10 +133,10 @@ public final class BarePrimitive implements AutoCloseable {
         try (PointerScope scope = new PointerScope()) {
             // exactly as OneDnnConvKernel creates its plan's primitive
             attr = Dnnl.createAttr(false);
-            srcDesc = Dnnl.denseDesc(d.srcView);
+            srcDesc = Dnnl.desc(d.srcView, format);
             weightsDesc = Dnnl.anyDesc(d.weights);
             biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
-            dstDesc = Dnnl.denseDesc(d.dst);
+            dstDesc = Dnnl.desc(d.dst, format);
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
             LongPointer strides = new LongPointer(d.strides);
             LongPointer dilates = new LongPointer(d.dilates);
@@ -171,11 +183,17 @@ public final class BarePrimitive implements AutoCloseable {
      * oneDNN ({@link #supports(PoolProblem)}).
      */
     public static BarePrimitive pooling(PoolProblem problem) {
+        return pooling(problem, MemoryFormat.CONTIGUOUS);
+    }
+
+    /** As {@link #pooling(PoolProblem)} with source and destination in {@code format}. */
+    public static BarePrimitive pooling(PoolProblem problem, MemoryFormat format) {
         if (!supports(problem)) {
             throw new IllegalArgumentException(problem.spec().opName() + " for " + problem.key()
                     + " does not run on a oneDNN primitive");
         }
-        return pooling("bare " + problem.spec().opName() + " for " + problem.key(), OneDnnAdapter.pool(problem));
+        return pooling("bare " + problem.spec().opName() + " for " + problem.key(), OneDnnAdapter.pool(problem),
+                format);
     }
 
     /**
@@ -183,26 +201,33 @@ public final class BarePrimitive implements AutoCloseable {
      * runs on oneDNN ({@link #supports(AdaptivePoolProblem)}).
      */
     public static BarePrimitive pooling(AdaptivePoolProblem problem) {
+        return pooling(problem, MemoryFormat.CONTIGUOUS);
+    }
+
+    /** As {@link #pooling(AdaptivePoolProblem)} with source and destination in {@code format}. */
+    public static BarePrimitive pooling(AdaptivePoolProblem problem, MemoryFormat format) {
         if (!supports(problem)) {
             throw new IllegalArgumentException(problem.spec().opName() + " for " + problem.key()
                     + " does not run on a oneDNN primitive");
         }
-        return pooling("bare " + problem.spec().opName() + " for " + problem.key(), OneDnnAdapter.adaptivePool(problem));
+        return pooling("bare " + problem.spec().opName() + " for " + problem.key(), OneDnnAdapter.adaptivePool(problem),
+                format);
     }
 
     @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
-    private static BarePrimitive pooling(String what, OneDnnAdapter.PoolDesc d) {
+    private static BarePrimitive pooling(String what, OneDnnAdapter.PoolDesc d, MemoryFormat format) {
         OneDnnBackend backend = OneDnnBackend.instance();
         backend.applyThreads();
         BarePrimitive b = new BarePrimitive(backend, what);
+        b.format = format;
         dnnl_primitive_attr attr = null;
         dnnl_memory_desc srcDesc = null;
         dnnl_memory_desc dstDesc = null;
         try (PointerScope scope = new PointerScope()) {
             // exactly as OneDnnBackend creates its pooling plan's primitive
             attr = Dnnl.createAttr();
-            srcDesc = Dnnl.denseDesc(d.src);
-            dstDesc = Dnnl.denseDesc(d.dst);
+            srcDesc = Dnnl.desc(d.src, format);
+            dstDesc = Dnnl.desc(d.dst, format);
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
             Dnnl.check(dnnl_pooling_forward_primitive_desc_create(pd, backend.engine(), dnnl_forward_inference, d.algorithm,
                     srcDesc, dstDesc, new LongPointer(d.strides), new LongPointer(d.kernel), new LongPointer(d.dilates),
@@ -297,9 +322,15 @@ public final class BarePrimitive implements AutoCloseable {
         return implInfo;
     }
 
-    /** Copies {@code input} (the problem's input shape, float32) into the primitive's source buffer. */
+    /**
+     * Copies {@code input} (the problem's input shape, float32, in the primitive's memory format)
+     * into the primitive's source buffer, as it lies in memory.
+     */
     public void load(Tensor input) {
         checkOpen();
+        if (input.memoryFormat() != format) {
+            throw new IllegalArgumentException("input should be " + format + ", but got " + input);
+        }
         if (input.numel() != srcElements) {
             throw new IllegalArgumentException("input should have " + srcElements + " elements, but got "
                     + input.numel());
@@ -327,7 +358,7 @@ public final class BarePrimitive implements AutoCloseable {
         }
     }
 
-    /** A copy of the destination buffer (the output of the last {@link #run}). */
+    /** A copy of the destination buffer (the output of the last {@link #run}), in memory order. */
     public float[] output() {
         checkOpen();
         byte[] bytes = new byte[Math.toIntExact(dstElements * Float.BYTES)];

@@ -1,7 +1,10 @@
 package dev.conv4j.onednn;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.ArrayList;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.AdaptivePoolSpec;
 import dev.conv4j.spec.ConvProblem;
@@ -304,6 +307,23 @@ final class OneDnnAdapter {
             this.dilates = dilates;
             this.padLeft = padLeft;
             this.padRight = padRight;
+        }
+
+        /**
+         * What the primitive of this descriptor depends on, with the thread count and memory
+         * format it is made for: a cache key that is cheap to build on every call.
+         */
+        List<Long> planKey(int threads, MemoryFormat format) {
+            List<Long> key = new ArrayList<>(3 + 7 * src.length);
+            key.add((long) algorithm);
+            key.add((long) threads);
+            key.add((long) format.ordinal());
+            for (long[] v : new long[][] {src, dst, strides, kernel, dilates, padLeft, padRight}) {
+                for (long x : v) {
+                    key.add(x);
+                }
+            }
+            return key;
         }
 
         @Override

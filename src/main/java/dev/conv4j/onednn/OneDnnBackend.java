@@ -285,7 +285,7 @@ public final class OneDnnBackend implements Backend {
         }
         int rank = (problem.inputSpatial().length + 2);
         if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
-            runPool("pool " + problem.key(), problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
+            runPool(problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.pool(problem, input, output, indices, false);
         } else if (MemoryFormats.allChannelsLast(rank, input, output, indices)) {
@@ -314,7 +314,7 @@ public final class OneDnnBackend implements Backend {
         }
         int rank = problem.inputSpatial().length + 2;
         if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
-            runPool("adaptive " + problem.key(), problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input,
+            runPool(problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input,
                     output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.adaptivePool(problem, input, output, indices);
@@ -345,8 +345,9 @@ public final class OneDnnBackend implements Backend {
             return "own:" + OneDnnAdapter.route(problem);
         }
         applyThreads();
-        PoolPlan plan = poolPlans.acquire("pool " + problem.key() + " threads=" + threads + " " + MemoryFormat.CONTIGUOUS,
-                k -> createPoolPlan(problem.spec().opName(), OneDnnAdapter.pool(problem), MemoryFormat.CONTIGUOUS));
+        OneDnnAdapter.PoolDesc desc = OneDnnAdapter.pool(problem);
+        PoolPlan plan = poolPlans.acquire(desc.planKey(threads, MemoryFormat.CONTIGUOUS),
+                k -> createPoolPlan(problem.spec().opName(), desc, MemoryFormat.CONTIGUOUS));
         try {
             return plan.primitive.implInfo();
         } finally {
@@ -362,14 +363,14 @@ public final class OneDnnBackend implements Backend {
         if (!onOneDnn((problem.inputSpatial().length + 2), input, output)) {
             throw new IllegalArgumentException("input and output must both be contiguous or both channels-last");
         }
-        runPool("forced " + problem.key(), problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
+        runPool(problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
     }
 
     /** Runs a pooling primitive on {@code input} and {@code output}, both contiguous or both channels-last. */
-    private void runPool(String key, String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
+    private void runPool(String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
         applyThreads();
         MemoryFormat format = input.memoryFormat();
-        PoolPlan plan = poolPlans.acquire(key + " threads=" + threads + " " + format,
+        PoolPlan plan = poolPlans.acquire(desc.planKey(threads, format),
                 k -> createPoolPlan(opName, desc, format));
         try {
             NativePrimitive p = plan.primitive;

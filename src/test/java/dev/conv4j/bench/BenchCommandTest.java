@@ -69,10 +69,15 @@ class BenchCommandTest {
         assertTrue(r[1].contains("\nres5 3x3 512-512 7      1  onednn-direct  "), r[1]);
         assertTrue(r[1].matches("(?s).*\nres5 3x3 512-512 7      1  onednn  .*[+-]\\d+\\.\\d%.*"), r[1]);
         assertTrue(r[1].contains("* onednn-direct: the same oneDNN primitive"), r[1]);
+        assertTrue(r[1].matches("(?s).*\nres5 3x3 512-512 7      1  onednn-cl  .*[+-]\\d+\\.\\d%.*"), r[1]);
+        assertTrue(r[1].contains("\nres5 3x3 512-512 7      1  onednn-cl-direct  "), r[1]);
+        assertTrue(r[1].contains("* onednn-cl: the onednn backend on channels-last"), r[1]);
         JsonNode rows = new ObjectMapper().readTree(json.toFile());
-        assertEquals(2, rows.size());
+        assertEquals(4, rows.size());
         assertEquals("onednn", rows.get(0).get("backend").asText());
         assertEquals("onednn-direct", rows.get(1).get("backend").asText());
+        assertEquals("onednn-cl", rows.get(2).get("backend").asText());
+        assertEquals("onednn-cl-direct", rows.get(3).get("backend").asText());
         assertEquals("res5 3x3 512-512 7", rows.get(1).get("layer").asText());
         assertTrue(rows.get(1).get("ms").asDouble() > 0);
         assertTrue(rows.get(1).get("gflops").asDouble() > 0);
@@ -83,12 +88,13 @@ class BenchCommandTest {
         r = run("bench", "--backend", "onednn", "--layers", "res5", "--batch", "1", "--reps", "1", "--no-direct",
                 "--json", json.toString());
         assertEquals("0", r[0], r[2]);
-        assertEquals(1, new ObjectMapper().readTree(json.toFile()).size());
-        assertFalse(r[1].contains("onednn-direct"), r[1]);
+        assertEquals(2, new ObjectMapper().readTree(json.toFile()).size());
+        assertFalse(r[1].contains("-direct"), r[1]);
         r = run("bench", "--backend", "onednn", "--layers", "res5", "--batch", "1", "--reps", "1", "--direct",
-                "--json", json.toString());
+                "--no-channels-last", "--json", json.toString());
         assertEquals("0", r[0], r[2]);
         assertEquals(2, new ObjectMapper().readTree(json.toFile()).size());
+        assertFalse(r[1].contains("onednn-cl"), r[1]);
     }
 
     @Test

@@ -52,6 +52,14 @@ class ResultTableTest {
         assertEquals(25.0, ResultTable.overheadOverDirect(FAST, List.of(FAST, b16, direct)).orElseThrow(), 1e-9);
         assertEquals(Optional.empty(), ResultTable.overheadOverDirect(direct, List.of(FAST, direct)));
         assertEquals(Optional.empty(), ResultTable.overheadOverDirect(FAST, List.of(FAST, SLOW, b16)));
+        // channels-last rows pair with their own bare primitive, and get a speed-up over the reference too
+        BenchRow cl = new BenchRow("res2 3x3 64-64 56", 1, "onednn-cl", 1.0, 231_211_008, 250);
+        BenchRow clDirect = new BenchRow("res2 3x3 64-64 56", 1, "onednn-cl-direct", 0.8, 231_211_008, 250);
+        assertEquals(25.0, ResultTable.overheadOverDirect(cl, List.of(FAST, direct, cl, clDirect)).orElseThrow(), 1e-9);
+        assertEquals(Optional.empty(), ResultTable.overheadOverDirect(cl, List.of(FAST, direct, cl)));
+        assertEquals(Optional.empty(), ResultTable.overheadOverDirect(clDirect, List.of(cl, clDirect)));
+        assertEquals(Optional.empty(), ResultTable.speedupOver(clDirect, List.of(SLOW, clDirect)));
+        assertTrue(ResultTable.speedupOver(cl, List.of(SLOW, cl)).isPresent());
         String expected = ""
                 + "layer              batch  backend        median ms  GFLOPS  speed-up  vs direct  % peak  other load\n"
                 + "-----------------  -----  -------------  ---------  ------  --------  ---------  ------  ----------\n"

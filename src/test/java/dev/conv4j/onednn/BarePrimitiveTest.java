@@ -12,6 +12,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.nn.Conv2d;
@@ -74,6 +75,25 @@ class BarePrimitiveTest {
             bare.load(x);
             bare.run(1);
             assertArrayEquals(y.toFloatArray(), bare.output());
+        }
+    }
+
+    /** On channels-last tensors the bare primitive takes and gives NHWC memory, as the module does. */
+    @Test
+    void channelsLastModuleAndItsBarePrimitiveAgree() {
+        try (Conv2d conv = Conv2d.builder(16, 8, 3).padding(1).backend(Backends.onednn()).seed(4).build();
+                Tensor x0 = OneDnnEquivalenceTest.random(new Random(4), new long[] {2, 16, 7, 9}, false);
+                Tensor x = x0.toMemoryFormat(MemoryFormat.CHANNELS_LAST);
+                Tensor y = conv.forward(x);
+                BarePrimitive bare = BarePrimitive.convolution(ConvGeometry.forward(conv.spec(), x.shape(), null),
+                        conv.weight(), conv.bias(), MemoryFormat.CHANNELS_LAST)) {
+            assertThrows(IllegalArgumentException.class, () -> bare.load(x0));
+            bare.load(x);
+            bare.run(1);
+            float[] memoryOrder = new float[Math.toIntExact(y.numel())];
+            y.floatBuffer().get(memoryOrder);
+            assertArrayEquals(memoryOrder, bare.output());
+            assertFalse(bare.implementation().contains("ncsp"), bare.implementation());
         }
     }
 
