@@ -140,7 +140,8 @@ int max_unpool(const int64_t* desc, const float* in, const int64_t* indices, flo
 
 /**
  * Measures this machine's single-precision peak: independent chains of fused multiply-adds
- * on the widest vectors of the active path, on `threads` threads for about `seconds`.
+ * on the widest vectors of the active path, on `threads` threads for about `seconds`; each
+ * thread counts its best ~20 ms window, so preemption by other processes does not lower it.
  * Returns GFLOPS (2 flops per lane per FMA), or a negative value on bad arguments.
  */
 double peak_gflops(int threads, double seconds);
