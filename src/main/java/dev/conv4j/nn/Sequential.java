@@ -6,6 +6,7 @@ import java.util.function.UnaryOperator;
 
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
+import dev.conv4j.spec.PaddingMode;
 
 /**
  * Modules chained in order, like torch.nn.Sequential: each output feeds the next module.
@@ -17,7 +18,8 @@ import dev.conv4j.Tensor;
  * primitive); the numbers are those of the two modules run one after the other.
  *
  * <p>Intermediate tensors stay in the layout oneDNN's convolutions prefer: when the chain holds a
- * convolution on the oneDNN backend and gets a contiguous batched 2d (NCHW) or 3d (NCDHW)
+ * convolution on the oneDNN backend (and none with a padding mode other than zeros, which
+ * runs on contiguous copies) and gets a contiguous batched 2d (NCHW) or 3d (NCDHW)
  * input, the input is converted to channels-last once, every module runs on channels-last
  * tensors, and the result is converted back to contiguous at the end. A channels-last input
  * runs as it is and gives a channels-last result, as in PyTorch.
@@ -55,7 +57,11 @@ public final class Sequential implements Module {
             }
         }
         this.steps = List.copyOf(s);
-        this.channelsLastRank = this.modules.stream()
+        // Padding modes other than zeros run on contiguous copies (our padding kernel indexes
+        // planes): a chain holding one would convert twice per such layer, so it stays contiguous.
+        boolean allZeroPadded = this.modules.stream().noneMatch(m -> m instanceof Convolution
+                && ((Convolution) m).spec().paddingMode() != PaddingMode.ZEROS);
+        this.channelsLastRank = !allZeroPadded ? 0 : this.modules.stream()
                 .filter(m -> m instanceof Convolution && "onednn".equals(((Convolution) m).backend().name()))
                 .mapToInt(m -> ((Convolution) m).spec().dims() + 2)
                 .filter(r -> r >= 4)

@@ -138,6 +138,18 @@ class ChannelsLastTest {
         }
     }
 
+    /** A chain with a reflect-padded convolution stays contiguous (that route works on contiguous copies). */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void sequentialWithPaddingModeStaysContiguous(Backend b) {
+        try (Sequential net = new Sequential(Conv2d.builder(3, 4, 3).padding(1).backend(b).build(),
+                Conv2d.builder(4, 4, 3).padding(1).paddingMode("reflect").backend(b).build());
+                Sequential plain = new Sequential(Conv2d.builder(3, 4, 3).padding(1).backend(b).build())) {
+            assertEquals(0, net.channelsLastRank());
+            assertEquals(b.name().equals("onednn") ? 4 : 0, plain.channelsLastRank());
+        }
+    }
+
     private static Tensor indicesOf(Module m, Tensor x) {
         try (PoolResult r = m instanceof Pooling ? ((Pooling) m).forwardWithIndices(x)
                 : ((AdaptivePooling) m).forwardWithIndices(x)) {
