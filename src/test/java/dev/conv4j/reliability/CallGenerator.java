@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import dev.conv4j.MemoryFormat;
+
 /**
  * Random calls of every operator family with small shapes (spatial sizes 1..9, channels 1..6,
  * batch 0..3): mostly valid argument combinations, and, one call in four, one argument or input
@@ -59,8 +61,11 @@ final class CallGenerator {
             fill = f < 5 ? TensorSpec.Fill.QUANTIZED : f < 8 ? TensorSpec.Fill.NAN : TensorSpec.Fill.UNIFORM;
         }
         long[] shape = inputShape(n, c, spatial, batched, mutation);
-        inputs.put("input", mutation.equals("dtype") ? TensorSpec.zeros(false, shape)
-                : TensorSpec.floats(shape, fill, r.nextLong()));
+        long seed = r.nextLong();
+        TensorSpec input = mutation.equals("dtype") ? TensorSpec.zeros(false, shape) : TensorSpec.floats(shape, fill, seed);
+        // a third of the inputs that can be channels-last are (chosen by the seed: the call stream stays as it was)
+        boolean channelsLast = MemoryFormat.CHANNELS_LAST.supports(shape.length) && Math.floorMod(seed, 3) == 0;
+        inputs.put("input", channelsLast ? input.channelsLast() : input);
         // keep output_size (added by conv) after the input, as a forward call reads
         Object outputSize = inputs.remove("output_size");
         if (outputSize != null) {

@@ -13,7 +13,7 @@ import java.util.Map;
  * exponent ({@code Double}); {@code 'strings'}; lists {@code [a, b]};</li>
  * <li>tensors (a {@link TensorSpec}): {@code f32[1, 2, 5]} or {@code i64[1, 2, 5]}, zero-filled,
  * optionally followed by explicit values {@code {0, 7, -1}} or a seeded fill {@code ~r123}
- * (see {@link TensorSpec.Fill}).</li>
+ * (see {@link TensorSpec.Fill}), then optionally {@code @cl} for a channels-last tensor.</li>
  * </ul>
  * A list of arguments is {@code name=value, name=value}; commas inside brackets and braces do
  * not split.
@@ -139,6 +139,15 @@ final class Literals {
     }
 
     private TensorSpec tensor() {
+        TensorSpec t = plainTensor();
+        if (s.startsWith("@cl", pos)) {
+            pos += 3;
+            return t.channelsLast();
+        }
+        return t;
+    }
+
+    private TensorSpec plainTensor() {
         boolean f32 = s.startsWith("f32", pos);
         pos += 3;
         List<Object> dims = list(']');

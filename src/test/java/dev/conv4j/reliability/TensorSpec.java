@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import dev.conv4j.DType;
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 
 /** A tensor described in the row syntax of {@link Literals}: dtype, shape and how it is filled. */
@@ -40,13 +41,28 @@ final class TensorSpec {
     final Fill fill;
     final long seed;
     final double[] values;
+    /** Whether the tensor is created channels-last (suffix {@code @cl}; rank 4 or 5 only). */
+    final boolean channelsLast;
 
     private TensorSpec(boolean f32, long[] shape, Fill fill, long seed, double[] values) {
+        this(f32, shape, fill, seed, values, false);
+    }
+
+    private TensorSpec(boolean f32, long[] shape, Fill fill, long seed, double[] values, boolean channelsLast) {
         this.f32 = f32;
         this.shape = shape.clone();
         this.fill = fill;
         this.seed = seed;
         this.values = values;
+        this.channelsLast = channelsLast;
+    }
+
+    /** The same tensor, created channels-last. */
+    TensorSpec channelsLast() {
+        if (!MemoryFormat.CHANNELS_LAST.supports(shape.length)) {
+            throw new MalformedRow("channels-last needs rank 4 or 5, but " + this + " has rank " + shape.length);
+        }
+        return new TensorSpec(f32, shape, fill, seed, values, true);
     }
 
     static TensorSpec zeros(boolean f32, long... shape) {
@@ -82,6 +98,16 @@ final class TensorSpec {
 
     /** A new tensor; the caller closes it. */
     Tensor create() {
+        Tensor t = createContiguous();
+        if (!channelsLast) {
+            return t;
+        }
+        try (Tensor contiguous = t) {
+            return contiguous.toMemoryFormat(MemoryFormat.CHANNELS_LAST);
+        }
+    }
+
+    private Tensor createContiguous() {
         Tensor t = Tensor.zeros(f32 ? DType.FLOAT32 : DType.INT64, shape);
         int n = Math.toIntExact(t.numel());
         if (values != null) {
@@ -147,6 +173,9 @@ final class TensorSpec {
             sb.append('}');
         } else if (fill != Fill.ZEROS) {
             sb.append('~').append(fill.code).append(seed);
+        }
+        if (channelsLast) {
+            sb.append("@cl");
         }
         return sb.toString();
     }
