@@ -72,13 +72,21 @@ public final class BenchRunner {
     }
 
     private final LongSupplier clock;
+    private final double jvmWarmupSeconds;
 
+    /** A runner on {@code clock} without the JVM warm-up (for tests). */
     public BenchRunner(LongSupplier clock) {
-        this.clock = clock;
+        this(clock, 0);
     }
 
+    /** The runner of {@code bin/conv4j bench}: the system clock, and the JVM warm-up first. */
     public BenchRunner() {
-        this(System::nanoTime);
+        this(System::nanoTime, JVM_WARMUP_SECONDS);
+    }
+
+    private BenchRunner(LongSupplier clock, double jvmWarmupSeconds) {
+        this.clock = clock;
+        this.jvmWarmupSeconds = jvmWarmupSeconds;
     }
 
     /** The tasks in report order: by layer (table order), then batch, then target. */
@@ -111,8 +119,20 @@ public final class BenchRunner {
         }
     }
 
-    /** Runs the tasks in order, noting for each row how busy other processes kept the CPUs. */
+    /** Seconds of small calls on each fast target before the first row, while the JIT compiles the call path. */
+    static final double JVM_WARMUP_SECONDS = 1.0;
+
+    /**
+     * Runs the tasks in order, noting for each row how busy other processes kept the CPUs. First
+     * the call path is warmed up on small layers, so that the JIT compiler's threads are done
+     * before the first row is timed (on 2 cores they took CPU from the first layer's OpenMP
+     * threads: conv1 at batch 1 measured 8-37% slower than its bare primitive).
+     */
     public Result run(List<Task> tasks, Progress progress) {
+        if (jvmWarmupSeconds > 0) {
+            tasks.stream().map(Task::target).filter(t -> !t.batchOneOnly()).distinct()
+                    .forEach(t -> warmUpJvm(t, jvmWarmupSeconds));
+        }
         int processors = Runtime.getRuntime().availableProcessors();
         List<BenchRow> rows = new ArrayList<>();
         CpuMonitor.Sample start = CpuMonitor.sample();
@@ -187,6 +207,23 @@ public final class BenchRunner {
         }
         try (Tensor contiguous = t) {
             return contiguous.toMemoryFormat(format);
+        }
+    }
+
+    /** Calls a small convolution and pooling of the target for about {@code seconds}. */
+    static void warmUpJvm(Target target, double seconds) {
+        BenchLayer conv = BenchLayer.of("warm-up conv", "Conv2d", "8, 12, 12", "Conv2d(8, 8, 3, padding=1)");
+        BenchLayer pool = BenchLayer.of("warm-up pool", "AvgPool2d", "8, 12, 12", "AvgPool2d(3, stride=1, padding=1)");
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        try (Module c = conv.build(target.backend(), SEED); Module p = pool.build(target.backend(), SEED);
+                Tensor in = randomInput(conv.inputShape(1), SEED, target.format())) {
+            while (System.nanoTime() < end) {
+                try (Tensor y = c.forward(in); Tensor z = p.forward(y)) {
+                    z.numel();
+                }
+            }
+        } catch (RuntimeException e) {
+            // a backend that refuses these layers will say so in its rows
         }
     }
 
