@@ -283,7 +283,7 @@ public final class OneDnnBackend implements Backend {
         if (route == OneDnnAdapter.Route.NONE) {
             return;
         }
-        int rank = (problem.inputSpatial().length + 2);
+        int rank = problem.inputSpatial().length + 2;
         if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool(problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
@@ -314,8 +314,7 @@ public final class OneDnnBackend implements Backend {
         }
         int rank = problem.inputSpatial().length + 2;
         if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
-            runPool(problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input,
-                    output);
+            runPool(problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.adaptivePool(problem, input, output, indices);
         } else {
