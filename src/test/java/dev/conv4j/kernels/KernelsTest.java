@@ -508,22 +508,7 @@ class KernelsTest {
                 pad[i] = rnd.nextInt(k[i] / 2 + 1);
                 dil[i] = 1 + rnd.nextInt(3);
             }
-            boolean ceil = rnd.nextBoolean();
-            PoolSpec spec;
-            if (kind == PoolKind.MAX) {
-                spec = PoolSpec.max(dims, k).stride(s).padding(pad).dilation(dil).ceilMode(ceil)
-                        .returnIndices(rnd.nextBoolean()).build();
-            } else if (kind == PoolKind.AVG) {
-                PoolSpec.Builder b = PoolSpec.avg(dims, k).stride(s).padding(pad).ceilMode(ceil)
-                        .countIncludePad(rnd.nextBoolean());
-                if (dims > 1 && rnd.nextInt(4) == 0) {
-                    b.divisorOverride(1 + rnd.nextInt(7));
-                }
-                spec = b.build();
-            } else {
-                double[] norms = {1, 2, 3, 1.5};
-                spec = PoolSpec.lp(dims, norms[rnd.nextInt(norms.length)], k).stride(s).ceilMode(ceil).build();
-            }
+            PoolSpec spec = randomSpec(rnd, kind, dims, k, s, pad, dil);
             PoolProblem p;
             try {
                 p = PoolGeometry.forward(spec, shape);
@@ -790,22 +775,7 @@ class KernelsTest {
                 pad[i] = rnd.nextInt(k[i] / 2 + 1);
                 dil[i] = 1 + rnd.nextInt(3);
             }
-            boolean ceil = rnd.nextBoolean();
-            PoolSpec spec;
-            if (kind == PoolKind.MAX) {
-                spec = PoolSpec.max(dims, k).stride(s).padding(pad).dilation(dil).ceilMode(ceil)
-                        .returnIndices(rnd.nextBoolean()).build();
-            } else if (kind == PoolKind.AVG) {
-                PoolSpec.Builder b = PoolSpec.avg(dims, k).stride(s).padding(pad).ceilMode(ceil)
-                        .countIncludePad(rnd.nextBoolean());
-                if (dims > 1 && rnd.nextInt(4) == 0) {
-                    b.divisorOverride(1 + rnd.nextInt(7));
-                }
-                spec = b.build();
-            } else {
-                double[] norms = {1, 2, 3, 1.5};
-                spec = PoolSpec.lp(dims, norms[rnd.nextInt(norms.length)], k).stride(s).ceilMode(ceil).build();
-            }
+            PoolSpec spec = randomSpec(rnd, kind, dims, k, s, pad, dil);
             PoolProblem p;
             try {
                 p = PoolGeometry.forward(spec, shape);
@@ -1014,6 +984,28 @@ class KernelsTest {
      * Few distinct values and many specials: ties everywhere, windows of -inf only, NaNs
      * (two payloads, to see which NaN wins), +inf, -0.
      */
+    /**
+     * A pooling spec of {@code kind} with the given sizes and random ceil mode, indices,
+     * count_include_pad, divisor_override or norm (the random draws in a fixed order).
+     */
+    private static PoolSpec randomSpec(Random rnd, PoolKind kind, int dims, int[] k, int[] s, int[] pad, int[] dil) {
+        boolean ceil = rnd.nextBoolean();
+        if (kind == PoolKind.MAX) {
+            return PoolSpec.max(dims, k).stride(s).padding(pad).dilation(dil).ceilMode(ceil)
+                    .returnIndices(rnd.nextBoolean()).build();
+        }
+        if (kind == PoolKind.AVG) {
+            PoolSpec.Builder b = PoolSpec.avg(dims, k).stride(s).padding(pad).ceilMode(ceil)
+                    .countIncludePad(rnd.nextBoolean());
+            if (dims > 1 && rnd.nextInt(4) == 0) {
+                b.divisorOverride(1 + rnd.nextInt(7));
+            }
+            return b.build();
+        }
+        double[] norms = {1, 2, 3, 1.5};
+        return PoolSpec.lp(dims, norms[rnd.nextInt(norms.length)], k).stride(s).ceilMode(ceil).build();
+    }
+
     private static float[] specialValues(Random rnd, int n) {
         float[] pool = {-1, 0, -0f, 1, 2, NEG_INF, NEG_INF, Float.POSITIVE_INFINITY, NAN,
             Float.intBitsToFloat(0x7fc00123)};
