@@ -35,6 +35,14 @@ public class AdaptivePooling implements Module {
         return Outputs.compute(input, p.outputShape(), out -> backend.adaptivePool(p, input, out, null));
     }
 
+    @Override
+    public Tensor forward(Tensor input, Tensor out) {
+        state.checkOpen();
+        ModuleState.checkFloatInput(input, "input");
+        AdaptivePoolProblem p = AdaptivePoolGeometry.forward(spec, input.shape());
+        return Outputs.into(input, out, p.outputShape(), o -> backend.adaptivePool(p, input, o, null));
+    }
+
     /** Output and indices; only for adaptive max pooling with return_indices. */
     public PoolResult forwardWithIndices(Tensor input) {
         state.checkOpen();

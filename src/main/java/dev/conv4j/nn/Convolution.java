@@ -116,6 +116,18 @@ public class Convolution implements Module {
         return forward(input, (long[]) null);
     }
 
+    @Override
+    public Tensor forward(Tensor input, Tensor out) {
+        state.enter();
+        try {
+            ModuleState.checkFloatInput(input, "input");
+            ConvProblem p = ConvGeometry.forward(spec, input.shape(), null);
+            return Outputs.into(input, out, p.outputShape(), o -> kernel.forward(p, input, o));
+        } finally {
+            state.exit();
+        }
+    }
+
     /**
      * Forward with a transposed convolution's {@code output_size}: the spatial sizes, optionally
      * preceded by batch and channel sizes, as PyTorch accepts it. Null means the default size.
@@ -138,12 +150,18 @@ public class Convolution implements Module {
      * Convolution followed by a {@link ReLU}.
      */
     Tensor forwardFusedRelu(Tensor input) {
+        return forwardFusedRelu(input, null);
+    }
+
+    /** As {@link #forwardFusedRelu(Tensor)}, into {@code out} ({@link #forward(Tensor, Tensor)}) unless it is null. */
+    Tensor forwardFusedRelu(Tensor input, Tensor out) {
         state.enter();
         try {
             ModuleState.checkFloatInput(input, "input");
             ConvProblem p = ConvGeometry.forward(spec, input.shape(), null);
             ConvKernel k = fusedReluKernel();
-            return Outputs.compute(input, p.outputShape(), out -> k.forward(p, input, out));
+            return out == null ? Outputs.compute(input, p.outputShape(), o -> k.forward(p, input, o))
+                    : Outputs.into(input, out, p.outputShape(), o -> k.forward(p, input, o));
         } finally {
             state.exit();
         }

@@ -45,6 +45,20 @@ public class MaxUnpooling implements AutoCloseable {
         return Outputs.compute(input, p.outputShape(), out -> backend.maxUnpool(p, input, indices, out));
     }
 
+    /**
+     * Unpools to the default output size into the caller's {@code out}, as {@link Module#forward(Tensor, Tensor)}
+     * does for modules; returns {@code out}.
+     */
+    public Tensor forward(Tensor input, Tensor indices, Tensor out) {
+        state.checkOpen();
+        ModuleState.checkFloatInput(input, "input");
+        if (indices == null) {
+            throw new IllegalArgumentException("elements in indices should be type int64 but got: null");
+        }
+        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), indices.dtype(), null);
+        return Outputs.into(input, out, p.outputShape(), o -> backend.maxUnpool(p, input, indices, o));
+    }
+
     @Override
     public void close() {
         state.close(() -> { });

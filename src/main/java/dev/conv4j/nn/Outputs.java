@@ -1,5 +1,7 @@
 package dev.conv4j.nn;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -23,6 +25,55 @@ public final class Outputs {
      */
     public static Tensor compute(Tensor input, long[] shape, Consumer<Tensor> body) {
         return compute(MemoryFormats.outputFormat(input, shape.length), shape, body);
+    }
+
+    /**
+     * Fills the caller's {@code out} (PyTorch's {@code out=}) with {@code body} after checking that
+     * it is what {@link #compute} would have allocated: open, float32, of {@code shape}, in the
+     * same memory format, and sharing no memory with {@code input}. Returns {@code out}; nothing
+     * is allocated.
+     */
+    public static Tensor into(Tensor input, Tensor out, long[] shape, Consumer<Tensor> body) {
+        checkOut(input, out, shape, MemoryFormats.outputFormat(input, shape.length));
+        if (out.numel() > 0) {
+            body.accept(out);
+        }
+        return out;
+    }
+
+    /** The checks of {@link #into}, for an output expected in {@code format}. */
+    static void checkOut(Tensor input, Tensor out, long[] shape, MemoryFormat format) {
+        if (out == null) {
+            throw new IllegalArgumentException("out must not be null");
+        }
+        if (out.isClosed()) {
+            throw new IllegalStateException("out tensor is closed");
+        }
+        if (out.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("Expected out tensor to have dtype float, but got " + out.dtype()
+                    + " instead");
+        }
+        if (!Arrays.equals(out.shape(), shape)) {
+            throw new IllegalArgumentException("out should have shape " + Arrays.toString(shape)
+                    + " (this call's output), but got " + Arrays.toString(out.shape()));
+        }
+        if (out.memoryFormat() != format) {
+            throw new IllegalArgumentException("out should be " + format.name().toLowerCase(Locale.ROOT)
+                    + " (as this call's output is), but is " + out.memoryFormat().name().toLowerCase(Locale.ROOT));
+        }
+        if (input != null && !input.isClosed() && overlap(input, out)) {
+            throw new IllegalArgumentException("unsupported operation: some elements of the input tensor and the"
+                    + " written-to tensor refer to a single memory location. Please clone() the tensor before"
+                    + " performing the operation.");
+        }
+    }
+
+    private static boolean overlap(Tensor a, Tensor b) {
+        long a0 = a.address();
+        long b0 = b.address();
+        long a1 = a0 + a.numel() * a.dtype().byteSize();
+        long b1 = b0 + b.numel() * b.dtype().byteSize();
+        return a0 < b1 && b0 < a1;
     }
 
     private static Tensor compute(MemoryFormat format, long[] shape, Consumer<Tensor> body) {

@@ -39,6 +39,14 @@ public class Pooling implements Module {
         return Outputs.compute(input, p.outputShape(), out -> backend.pool(p, input, out, null));
     }
 
+    @Override
+    public Tensor forward(Tensor input, Tensor out) {
+        state.checkOpen();
+        ModuleState.checkFloatInput(input, "input");
+        PoolProblem p = PoolGeometry.forward(spec, input.shape());
+        return Outputs.into(input, out, p.outputShape(), o -> backend.pool(p, input, o, null));
+    }
+
     /** Output and indices; only for max pooling built with {@code returnIndices(true)}. */
     public PoolResult forwardWithIndices(Tensor input) {
         state.checkOpen();

@@ -42,6 +42,18 @@ public final class ReLU implements Module {
         }
     }
 
+    /** {@inheritDoc} ReLU may not run in place here: {@code out} must not overlap {@code input}. */
+    @Override
+    public Tensor forward(Tensor input, Tensor out) {
+        state.enter();
+        try {
+            ModuleState.checkFloatInput(input, "input");
+            return Outputs.into(input, out, input.shape(), o -> backend.relu(input, o));
+        } finally {
+            state.exit();
+        }
+    }
+
     /** Throws {@link IllegalStateException} if closed (a fused Sequential step checks this). */
     void checkOpen() {
         state.checkOpen();

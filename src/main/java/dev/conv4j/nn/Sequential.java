@@ -2,7 +2,7 @@ package dev.conv4j.nn;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.function.BinaryOperator;
 
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
@@ -47,13 +47,13 @@ public final class Sequential implements Module {
                     && ((Convolution) m).backend() == ((ReLU) modules[i + 1]).backend()) {
                 Convolution conv = (Convolution) m;
                 ReLU relu = (ReLU) modules[i + 1];
-                s.add(new Step(true, in -> {
+                s.add(new Step(true, (in, out) -> {
                     relu.checkOpen();
-                    return conv.forwardFusedRelu(in);
+                    return conv.forwardFusedRelu(in, out);
                 }));
                 i++;
             } else {
-                s.add(new Step(false, m::forward));
+                s.add(new Step(false, (in, out) -> out == null ? m.forward(in) : m.forward(in, out)));
             }
         }
         this.steps = List.copyOf(s);
@@ -76,8 +76,8 @@ public final class Sequential implements Module {
         return channelsLastRank;
     }
 
-    /** One call of the chain: a module, or a fused pair. */
-    private record Step(boolean fused, UnaryOperator<Tensor> call) {
+    /** One call of the chain: a module, or a fused pair; into the second argument unless it is null. */
+    private record Step(boolean fused, BinaryOperator<Tensor> call) {
     }
 
     /** How many Convolution+ReLU pairs run fused (for tests and diagnostics). */
@@ -91,33 +91,58 @@ public final class Sequential implements Module {
 
     @Override
     public Tensor forward(Tensor input) {
+        return forward(input, null);
+    }
+
+    /**
+     * {@inheritDoc} The last module writes into {@code out} (through one channels-last
+     * temporary when the chain runs channels-last on a contiguous input); intermediates come
+     * from the tensor pool, so a warm call allocates no native memory.
+     */
+    @Override
+    public Tensor forward(Tensor input, Tensor out) {
         state.enter();
         try {
             if (input == null || input.rank() != channelsLastRank
                     || input.memoryFormat() != MemoryFormat.CONTIGUOUS) {
-                return chain(input);
+                return chain(input, out);
             }
             Tensor result;
             try (Tensor cl = input.toMemoryFormat(MemoryFormat.CHANNELS_LAST)) {
-                result = chain(cl);
+                result = chain(cl, null);
             }
             if (result.memoryFormat() == MemoryFormat.CONTIGUOUS) {
-                return result;
+                return out == null ? result : copyInto(result, out);
             }
             try (Tensor r = result) {
-                return r.contiguous();
+                if (out == null) {
+                    return r.contiguous();
+                }
+                Outputs.checkOut(input, out, r.shape(), MemoryFormat.CONTIGUOUS);
+                out.copyFrom(r);
+                return out;
             }
         } finally {
             state.exit();
         }
     }
 
-    private Tensor chain(Tensor input) {
+    /** Copies a contiguous {@code result} into {@code out} after the checks of {@code out=}, and frees it. */
+    private static Tensor copyInto(Tensor result, Tensor out) {
+        try (Tensor r = result) {
+            Outputs.checkOut(null, out, r.shape(), MemoryFormat.CONTIGUOUS);
+            out.copyFrom(r);
+            return out;
+        }
+    }
+
+    /** Runs the steps on {@code input}; the last one into {@code out} unless it is null. */
+    private Tensor chain(Tensor input, Tensor out) {
         Tensor current = input;
-        for (Step step : steps) {
+        for (int i = 0; i < steps.size(); i++) {
             Tensor next;
             try {
-                next = step.call().apply(current);
+                next = steps.get(i).call().apply(current, i == steps.size() - 1 ? out : null);
             } finally {
                 if (current != input) {
                     current.close();

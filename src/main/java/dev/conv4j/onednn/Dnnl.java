@@ -2,6 +2,8 @@ package dev.conv4j.onednn;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -29,7 +31,18 @@ import dev.conv4j.MemoryFormat;
  * {@link PointerScope}.
  */
 final class Dnnl {
+    /**
+     * Native allocations made on a call's path, counted: aligned blocks, execution contexts and
+     * memory objects. A warm call makes none (tests check that it stays unchanged).
+     */
+    private static final AtomicLong NATIVE_OBJECTS = new AtomicLong();
+
     private Dnnl() {
+    }
+
+    /** How many native blocks, execution contexts and memory objects were created so far. */
+    static long nativeObjects() {
+        return NATIVE_OBJECTS.get();
     }
 
     /**
@@ -271,6 +284,7 @@ final class Dnnl {
 
     /** A memory object over {@code data} (not owned: the caller keeps the owner reachable). */
     static dnnl_memory memory(dnnl_memory_desc md, dnnl_engine engine, Pointer data) {
+        NATIVE_OBJECTS.incrementAndGet();
         dnnl_memory m = new dnnl_memory();
         check(dnnl_memory_create(m, md, engine, data), "dnnl_memory_create");
         return m;
@@ -312,6 +326,7 @@ final class Dnnl {
          *     descriptor), or null without scratchpad
          */
         ExecContext(dnnl_engine engine, dnnl_memory_desc scratchpadDesc, long scratchpadBytes, int scratchpadArg) {
+            NATIVE_OBJECTS.incrementAndGet();
             this.engine = engine;
             this.scratchpadArg = scratchpadArg;
             dnnl_stream s = new dnnl_stream();
@@ -467,6 +482,7 @@ final class Dnnl {
      * address.
      */
     static BytePointer allocateAligned(long bytes) {
+        NATIVE_OBJECTS.incrementAndGet();
         BytePointer block = new BytePointer(Math.max(bytes, 1) + 64);
         if (block.isNull()) {
             throw new IllegalStateException("cannot allocate " + bytes + " bytes of native memory");

@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.lang.ref.Reference;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory_desc;
@@ -66,6 +69,9 @@ public final class OneDnnBackend implements Backend {
     /** The thread count last applied to each thread's OpenMP runtime (0: never). */
     private final ThreadLocal<int[]> appliedThreads = ThreadLocal.withInitial(() -> new int[1]);
     private volatile boolean threadsApplied;
+    private final CallThreads callThreads = new CallThreads();
+    /** The thread count chosen per pooling plan (planKey with the thread setting in place of the count). */
+    private final Map<List<Long>, Integer> poolThreads = new ConcurrentHashMap<>();
 
     private OneDnnBackend() {
         this.engine = Dnnl.createCpuEngine();
@@ -169,10 +175,19 @@ public final class OneDnnBackend implements Backend {
         return engine;
     }
 
-    /** Applies the thread count to the calling thread's OpenMP runtime if it changed. */
+    /** Chooses and reserves the threads of each oneDNN call. */
+    CallThreads callThreads() {
+        return callThreads;
+    }
+
+    /** Applies the thread setting to the calling thread's OpenMP runtime if it changed. */
     void applyThreads() {
+        applyThreads(threads);
+    }
+
+    /** Applies {@code n} threads to the calling thread's OpenMP runtime if its count differs. */
+    void applyThreads(int n) {
         int[] applied = appliedThreads.get();
-        int n = threads;
         if (applied[0] != n) {
             if (OwnKernels.setOpenMpThreads(n)) {
                 threadsApplied = true;
@@ -365,9 +380,37 @@ public final class OneDnnBackend implements Backend {
         runPool(problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
     }
 
-    /** Runs a pooling primitive on {@code input} and {@code output}, both contiguous or both channels-last. */
+    /**
+     * Runs a pooling primitive on {@code input} and {@code output}, both contiguous or both
+     * channels-last, on the threads its plan is worth ({@link CallThreads}).
+     */
     private void runPool(String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
-        applyThreads();
+        int max = threads;
+        List<Long> key = desc.planKey(max, input.memoryFormat());
+        Integer known = poolThreads.get(key);
+        int wanted;
+        if (known != null) {
+            wanted = known;
+        } else {
+            double bytes = Float.BYTES * (double) (input.numel() + output.numel());
+            double flops = (double) output.numel() * OneDnnAdapter.product(desc.kernel);
+            wanted = callThreads.tune(CallThreads.estimateMicros(flops, bytes), max,
+                    n -> runPool(n, opName, desc, input, output));
+            if (poolThreads.size() >= 4 * POOL_CACHE_CAPACITY) {
+                poolThreads.clear(); // a bound; forgotten shapes are decided again
+            }
+            poolThreads.put(key, wanted);
+        }
+        int n = callThreads.acquire(wanted, max);
+        try {
+            runPool(n, opName, desc, input, output);
+        } finally {
+            callThreads.release(n);
+        }
+    }
+
+    private void runPool(int threads, String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
+        applyThreads(threads);
         MemoryFormat format = input.memoryFormat();
         PoolPlan plan = poolPlans.acquire(desc.planKey(threads, format),
                 k -> createPoolPlan(opName, desc, format));

@@ -7,6 +7,8 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory_desc;
@@ -56,6 +58,8 @@ final class OneDnnConvKernel implements ConvKernel {
     private final double weightAbsSum;
     private final double biasAbsMax;
     private final PlanCache<ConvPlan> plans = new PlanCache<>(CACHE_CAPACITY);
+    /** The thread count chosen per problem shape (planKey with the thread setting in place of the count). */
+    private final Map<List<Long>, Integer> planThreads = new ConcurrentHashMap<>();
     /** Weights in each layout a primitive chose; guarded by {@code this}. */
     private final List<PackedWeights> packed = new ArrayList<>();
     private volatile boolean closed;
@@ -95,16 +99,64 @@ final class OneDnnConvKernel implements ConvKernel {
             return;
         }
         boolean fused = relu && fusable(input);
-        backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem, fused, format), k -> createPlan(problem, fused, format));
+        int max = backend.threads();
+        int wanted = planThreads(problem, fused, format, max, input, output);
+        int threads = backend.callThreads().acquire(wanted, max);
+        try {
+            run(threads, problem, fused, format, input, output);
+        } finally {
+            backend.callThreads().release(threads);
+        }
+        if (relu && !fused) {
+            OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
+        }
+    }
+
+    /** Runs the call on the primitive made for {@code threads} threads. */
+    private void run(int threads, ConvProblem problem, boolean fused, MemoryFormat format, Tensor input,
+            Tensor output) {
+        backend.applyThreads(threads);
+        ConvPlan plan = plans.acquire(planKey(problem, fused, format, threads), k -> createPlan(problem, fused, format));
         try {
             plan.run(problem, input, output);
         } finally {
             plans.release(plan);
         }
-        if (relu && !fused) {
-            OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
+    }
+
+    /**
+     * The threads this problem shape is worth ({@link CallThreads}), decided on its first call
+     * (which may measure it, computing the output on the way) and kept.
+     */
+    private int planThreads(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
+            Tensor output) {
+        List<Long> key = planKey(problem, fused, format, max);
+        Integer known = planThreads.get(key);
+        if (known != null) {
+            return known;
         }
+        int chosen = backend.callThreads().tune(estimateMicros(problem), max,
+                n -> run(n, problem, fused, format, input, output));
+        if (planThreads.size() >= 4 * CACHE_CAPACITY) {
+            planThreads.clear(); // a bound; forgotten shapes are decided again
+        }
+        planThreads.put(key, chosen);
+        return chosen;
+    }
+
+    /**
+     * The call's single-thread time by {@link CallThreads#estimateMicros}: two FLOPs per
+     * multiply-add (every output element of a convolution, or input element of a transposed
+     * one, meets {@code in/groups * kernel} or {@code out/groups * kernel} weights: the weight
+     * shape's trailing dims either way), and the bytes of input, output and weights.
+     */
+    private double estimateMicros(ConvProblem problem) {
+        long[] w = spec.weightShape();
+        double perElement = OneDnnAdapter.product(Arrays.copyOfRange(w, 1, w.length));
+        double in = OneDnnAdapter.product(problem.batchedInputShape());
+        double out = OneDnnAdapter.product(problem.batchedOutputShape());
+        double flops = 2 * perElement * (spec.transposed() ? in : out);
+        return CallThreads.estimateMicros(flops, Float.BYTES * (in + out + OneDnnAdapter.product(w)));
     }
 
     /**
@@ -157,8 +209,9 @@ final class OneDnnConvKernel implements ConvKernel {
     /** As {@link #implementation(ConvProblem)} for tensors in {@code format}. */
     String implementation(ConvProblem problem, MemoryFormat format) {
         checkOpen();
-        backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem, relu, format), k -> createPlan(problem, relu, format));
+        int threads = backend.threads();
+        backend.applyThreads(threads);
+        ConvPlan plan = plans.acquire(planKey(problem, relu, format, threads), k -> createPlan(problem, relu, format));
         try {
             return plan.primitive.implInfo();
         } finally {
@@ -178,8 +231,9 @@ final class OneDnnConvKernel implements ConvKernel {
      */
     int[] postOpEltwiseAlgorithms(ConvProblem problem) {
         checkOpen();
-        backend.applyThreads();
-        ConvPlan plan = plans.acquire(planKey(problem, relu, MemoryFormat.CONTIGUOUS),
+        int threads = backend.threads();
+        backend.applyThreads(threads);
+        ConvPlan plan = plans.acquire(planKey(problem, relu, MemoryFormat.CONTIGUOUS, threads),
                 k -> createPlan(problem, relu, MemoryFormat.CONTIGUOUS));
         try {
             return plan.primitive.postOpEltwiseAlgorithms();
@@ -226,11 +280,11 @@ final class OneDnnConvKernel implements ConvKernel {
      * What a plan depends on besides the kernel's spec: {@link ConvProblem#key()} less the spec
      * (cheaper than that string on every call), and the thread count the primitive is made for.
      */
-    private List<Long> planKey(ConvProblem p, boolean fused, MemoryFormat format) {
+    private List<Long> planKey(ConvProblem p, boolean fused, MemoryFormat format, int threads) {
         int d = spec.dims();
         Long[] key = new Long[4 + 4 * d];
         key[0] = p.batch();
-        key[1] = (long) backend.threads();
+        key[1] = (long) threads;
         key[2 + 4 * d] = fused ? 1L : 0L; // with the ReLU post-op or without
         key[3 + 4 * d] = (long) format.ordinal();
         long[] in = p.inputSpatial();

@@ -1,0 +1,108 @@
+package dev.conv4j.onednn;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How many threads one oneDNN call runs on: the count its plan is worth, cut down to what the
+ * other calls in flight leave free.
+ *
+ * <p><b>Per plan, by cost.</b> A call's single-thread time is estimated from its work
+ * ({@link #estimateMicros}: multiply-adds at {@value #FLOPS_PER_MICROSECOND} FLOP/us plus the bytes
+ * it touches at {@value #BYTES_PER_MICROSECOND} B/us, conservative rates for one AVX2/AVX-512
+ * core), and each further thread has to be paid by {@value #MICROS_PER_EXTRA_THREAD} us of that
+ * estimate: waking an OpenMP team and joining it costs tens of microseconds on a busy machine,
+ * so a 3.6 MFLOP convolution is faster on one thread than on two. Plans whose estimate falls
+ * between {@value #TUNE_BELOW_MICROS} / 8 and {@value #TUNE_BELOW_MICROS} us, where the model
+ * cannot tell, are measured once when the plan is created ({@link #tune}) unless the system
+ * property {@value #AUTOTUNE_PROPERTY} is {@code false}; the result is kept with the plan. The
+ * count never exceeds the backend's thread setting ({@code conv4j.threads}).
+ *
+ * <p><b>Concurrency-aware.</b> Calls reserve their threads from a budget of
+ * {@code max(processors, conv4j.threads)}: a call that starts while others hold the budget runs on
+ * what is left, down to one thread, instead of forking a team of N per caller on N cores.
+ */
+final class CallThreads {
+    /** System property: {@code false} chooses threads by the cost model alone (deterministic). */
+    static final String AUTOTUNE_PROPERTY = "conv4j.autotune";
+    static final double FLOPS_PER_MICROSECOND = 100_000;
+    static final double BYTES_PER_MICROSECOND = 10_000;
+    static final double MICROS_PER_EXTRA_THREAD = 100;
+    /** Estimates at or above this are clearly worth every thread: never measured. */
+    static final double TUNE_BELOW_MICROS = 800;
+    /** A measured count replaces the model's only when it is faster by this factor. */
+    static final double TUNE_MARGIN = 0.9;
+    private static final int TUNE_RUNS = 5;
+
+    private final int processors = Runtime.getRuntime().availableProcessors();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final boolean autotune = !"false".equalsIgnoreCase(System.getProperty(AUTOTUNE_PROPERTY, "true").trim());
+
+    /** The single-thread time, in microseconds, of a call doing {@code flops} and touching {@code bytes}. */
+    static double estimateMicros(double flops, double bytes) {
+        return flops / FLOPS_PER_MICROSECOND + bytes / BYTES_PER_MICROSECOND;
+    }
+
+    /** The cost model's thread count for an estimate, between 1 and {@code max}. */
+    static int byCost(double micros, int max) {
+        double t = 1 + Math.floor(micros / MICROS_PER_EXTRA_THREAD);
+        return (int) Math.max(1, Math.min(max, t));
+    }
+
+    /** Runs a call on a given thread count; used to measure candidates. */
+    interface Trial {
+        void run(int threads);
+    }
+
+    /**
+     * The thread count for a new plan: the cost model's, or, with autotuning on and an estimate
+     * the model cannot settle, the faster of one thread and {@code max} threads over a few runs
+     * of the real call ({@code trial}; its last run leaves a complete result).
+     */
+    int tune(double micros, int max, Trial trial) {
+        int model = byCost(micros, max);
+        if (!autotune || max == 1 || micros >= TUNE_BELOW_MICROS || micros < TUNE_BELOW_MICROS / 8) {
+            return model;
+        }
+        int other = model == 1 ? max : 1;
+        long modelTime = fastest(trial, model);
+        long otherTime = fastest(trial, other);
+        int chosen = otherTime < TUNE_MARGIN * modelTime ? other : model;
+        trial.run(chosen); // the result the caller keeps comes from the count it will use
+        return chosen;
+    }
+
+    private static long fastest(Trial trial, int threads) {
+        trial.run(threads); // creates the primitive and warms its memory
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < TUNE_RUNS; i++) {
+            long t0 = System.nanoTime();
+            trial.run(threads);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return best;
+    }
+
+    /**
+     * Reserves threads for one call: {@code wanted}, or what the calls in flight leave of the
+     * budget, at least one. Pair with {@link #release} of the returned count.
+     */
+    int acquire(int wanted, int max) {
+        int budget = Math.max(processors, max);
+        for (;;) {
+            int b = busy.get();
+            int t = Math.max(1, Math.min(wanted, budget - b));
+            if (busy.compareAndSet(b, b + t)) {
+                return t;
+            }
+        }
+    }
+
+    void release(int threads) {
+        busy.addAndGet(-threads);
+    }
+
+    /** Threads currently reserved by calls in flight, for tests. */
+    int busy() {
+        return busy.get();
+    }
+}
