@@ -32,6 +32,12 @@ public final class BenchLayers {
             row("avgpool 3x3/1 256 28",      "AvgPool2d",         "256, 28, 28",     "AvgPool2d(3, stride=1, padding=1)"),
             row("gap 2048 7",                "AdaptiveAvgPool2d", "2048, 7, 7",      "AdaptiveAvgPool2d(1)"));
 
+    /** A small convolution (3.6 MFLOP at batch 1) for the serving load only: per-call overhead dominates it. */
+    public static final BenchLayer TINY = row("tiny 3x3 16-16 28", "Conv2d", "16, 28, 28", "Conv2d(16, 16, 3, padding=1)");
+
+    /** The layers {@code bench --serve} times by default. */
+    public static final String SERVE_DEFAULT = "tiny 3x3 16-16 28,res2 3x3 64-64 56,dw 3x3 144 56,maxpool 3x3/2 64 112";
+
     private static BenchLayer row(String name, String op, String input, String layer) {
         return BenchLayer.of(name, op, input, layer);
     }
@@ -43,8 +49,19 @@ public final class BenchLayers {
      * @throws IllegalArgumentException for an item that matches no layer, listing the names
      */
     public static List<BenchLayer> select(String list) {
+        return select(ALL, list);
+    }
+
+    /** As {@link #select(String)}, among {@link #ALL} and {@link #TINY}, by default {@link #SERVE_DEFAULT}. */
+    public static List<BenchLayer> selectForServing(String list) {
+        List<BenchLayer> all = new ArrayList<>(List.of(TINY));
+        all.addAll(ALL);
+        return select(all, list == null || list.isBlank() ? SERVE_DEFAULT : list);
+    }
+
+    private static List<BenchLayer> select(List<BenchLayer> all, String list) {
         if (list == null || list.isBlank()) {
-            return ALL;
+            return all;
         }
         Set<BenchLayer> chosen = new LinkedHashSet<>();
         for (String raw : list.split(",")) {
@@ -52,20 +69,20 @@ public final class BenchLayers {
             if (item.isEmpty()) {
                 continue;
             }
-            List<BenchLayer> exact = ALL.stream().filter(l -> l.name().equalsIgnoreCase(item)).toList();
+            List<BenchLayer> exact = all.stream().filter(l -> l.name().equalsIgnoreCase(item)).toList();
             List<BenchLayer> hits = !exact.isEmpty() ? exact
-                    : ALL.stream().filter(l -> l.name().toLowerCase(Locale.ROOT)
+                    : all.stream().filter(l -> l.name().toLowerCase(Locale.ROOT)
                             .contains(item.toLowerCase(Locale.ROOT))).toList();
             if (hits.isEmpty()) {
                 throw new IllegalArgumentException("no benchmark layer matches '" + item + "'; the layers are: "
-                        + String.join(", ", names()));
+                        + String.join(", ", all.stream().map(BenchLayer::name).toList()));
             }
             chosen.addAll(hits);
         }
         if (chosen.isEmpty()) {
             throw new IllegalArgumentException("--layers names no layer");
         }
-        List<BenchLayer> out = new ArrayList<>(ALL);
+        List<BenchLayer> out = new ArrayList<>(all);
         out.retainAll(chosen);
         return List.copyOf(out);
     }

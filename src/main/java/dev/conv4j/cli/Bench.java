@@ -22,6 +22,7 @@ import dev.conv4j.bench.BenchRunner;
 import dev.conv4j.bench.Machine;
 import dev.conv4j.bench.OneDnnBaseline;
 import dev.conv4j.bench.ResultTable;
+import dev.conv4j.bench.ServeBench;
 import dev.conv4j.bench.Timing;
 import dev.conv4j.kernels.Kernels;
 import dev.conv4j.onednn.OneDnnBackend;
@@ -74,6 +75,19 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "also write an HTML report with a bar chart")
     Path html;
 
+    @Option(names = "--serve", description = "time a service's load instead: C request threads share one module per "
+            + "layer and send batch-1 requests into their own outputs; prints req/s, p50 and p99 per layer and C "
+            + "(layers default: " + BenchLayers.SERVE_DEFAULT + ")")
+    boolean serve;
+
+    @Option(names = "--concurrency", paramLabel = "LIST", split = ",", defaultValue = "1,2,8,32",
+            description = "with --serve: request threads (default: ${DEFAULT-VALUE})")
+    List<Integer> concurrency;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "2",
+            description = "with --serve: seconds per layer and concurrency (default: ${DEFAULT-VALUE})")
+    double seconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -81,6 +95,9 @@ final class Bench implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (serve) {
+            return serve(out);
+        }
         List<BenchLayer> chosen = chosenLayers();
         checkOptions();
         if (threads != null) {
@@ -126,6 +143,65 @@ final class Bench implements Callable<Integer> {
             err.println("error: " + report.failures() + " of " + rows.size() + " runs failed (see the notes above)");
             err.flush();
             return 1;
+        }
+        return 0;
+    }
+
+    /** {@code --serve}: the serving load on the oneDNN backend (or the one --backend names). */
+    private int serve(PrintWriter out) throws IOException {
+        List<BenchLayer> chosen;
+        try {
+            chosen = BenchLayers.selectForServing(layers);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        checkOptions();
+        for (int c : concurrency) {
+            if (c < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--concurrency values should be positive integers, but got " + c);
+            }
+        }
+        if (!(seconds > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds should be positive, but got " + seconds);
+        }
+        String b = backend.toLowerCase(Locale.ROOT);
+        Backend chosenBackend = b.equals("reference") ? Backends.reference() : Backends.onednn();
+        if (threads != null) {
+            System.setProperty(OneDnnBackend.THREADS_PROPERTY, String.valueOf(threads));
+            if (chosenBackend instanceof OneDnnBackend o) {
+                o.setThreads(threads);
+            }
+            Kernels.setThreads(threads);
+        }
+        out.println("conv4j bench --serve: " + chosen.size() + " layer" + (chosen.size() == 1 ? "" : "s")
+                + ", batch-1 requests from " + joined(concurrency) + " threads sharing one module, "
+                + seconds + " s each, backend " + chosenBackend.name() + "; float32 NCHW, forward(input, out)");
+        if (chosenBackend instanceof OneDnnBackend o) {
+            out.println("onednn: " + o.info() + "; " + Runtime.getRuntime().availableProcessors() + " processors");
+        }
+        out.println();
+        out.flush();
+        ServeBench bench = new ServeBench(chosenBackend, seconds);
+        List<ServeBench.Row> rows = new ArrayList<>();
+        try {
+            for (BenchLayer layer : chosen) {
+                List<ServeBench.Row> r = bench.run(layer, concurrency);
+                if (rows.isEmpty()) {
+                    out.print(ServeBench.table(r));
+                } else {
+                    String t = ServeBench.table(r);
+                    out.print(t.substring(t.indexOf('\n', t.indexOf('\n') + 1) + 1)); // rows without the header
+                }
+                out.flush();
+                rows.addAll(r);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+        if (json != null) {
+            Files.writeString(json, ServeBench.json(rows), StandardCharsets.UTF_8);
         }
         return 0;
     }

@@ -39,6 +39,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void serveTimesEachLayerAndConcurrencyAndWritesJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("serve.json");
+        String[] r = run("bench", "--serve", "--layers", "tiny,maxpool", "--concurrency", "1,3", "--seconds", "0.1",
+                "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("conv4j bench --serve: 2 layers, batch-1 requests from 1,3 threads"), r[1]);
+        assertTrue(r[1].contains("\ntiny 3x3 16-16 28            3  "), r[1]);
+        assertTrue(r[1].contains("\nmaxpool 3x3/2 64 112         1  "), r[1]);
+        assertEquals(1, r[1].split("req/s", -1).length - 1, "one header: " + r[1]);
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        assertEquals(4, rows.size());
+        for (JsonNode row : rows) {
+            assertTrue(row.get("requests_per_s").asDouble() > 0, row.toString());
+            double p50 = row.get("p50_ms").asDouble();
+            assertTrue(p50 > 0 && p50 <= row.get("p99_ms").asDouble(), row.toString());
+        }
+        assertEquals("tiny 3x3 16-16 28", rows.get(0).get("layer").asText());
+        assertEquals(3, rows.get(1).get("concurrency").asInt());
+        String[] bad = run("bench", "--serve", "--concurrency", "0");
+        assertEquals("2", bad[0], bad[1]);
+        assertTrue(bad[2].contains("--concurrency values should be positive integers, but got 0"), bad[2]);
+    }
+
+    @Test
     void runsAndWritesJsonAndHtml(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
         Path html = dir.resolve("bench.html");
