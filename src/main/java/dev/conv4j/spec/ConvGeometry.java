@@ -341,18 +341,37 @@ public final class ConvGeometry {
         }
     }
 
-    /** The FLOPs of one call, as the benchmark counts them (multiply and add count two). */
+    /**
+     * The FLOPs of one call as the benchmark counts them (benchdnn's convention): two per
+     * multiply-add whose input lies inside the input, so padding taps do not count. Per
+     * dimension that is the number of (output position, kernel tap) pairs reading inside the
+     * input (for a transposed convolution: (input position, tap) pairs writing inside the output).
+     */
     public static double flops(ConvProblem p) {
         ConvSpec s = p.spec();
-        double kernelVolume = Arrays.stream(s.kernelSize()).asDoubleStream().reduce(1, (a, b) -> a * b);
-        if (s.transposed()) {
-            double inputElements = p.batch() * (double) s.inChannels() * Arrays.stream(p.inputSpatial()).asDoubleStream()
-                    .reduce(1, (a, b) -> a * b);
-            return 2 * inputElements * (s.outChannels() / s.groups()) * kernelVolume;
+        int[] k = s.kernelSize();
+        double pairs = 1;
+        for (int d = 0; d < k.length; d++) {
+            long in = p.inputSpatial()[d];
+            long out = p.outputSpatial()[d];
+            long dimPairs = 0;
+            for (int j = 0; j < k[d]; j++) {
+                long offset = (long) j * s.dilation()[d] - p.padBefore()[d];
+                dimPairs += s.transposed() ? positions(in, s.stride()[d], offset, out - 1)
+                        : positions(out, s.stride()[d], offset, in - 1);
+            }
+            pairs *= dimPairs;
         }
-        double outputElements = p.batch() * (double) s.outChannels() * Arrays.stream(p.outputSpatial()).asDoubleStream()
-                .reduce(1, (a, b) -> a * b);
-        return 2 * outputElements * (s.inChannels() / s.groups()) * kernelVolume;
+        double perPair = s.transposed() ? (double) s.inChannels() * (s.outChannels() / s.groups())
+                : (double) s.outChannels() * (s.inChannels() / s.groups());
+        return 2 * p.batch() * perPair * pairs;
+    }
+
+    /** How many x in [0, n) have 0 <= x * stride + offset <= last. */
+    private static long positions(long n, int stride, long offset, long last) {
+        long lo = Math.max(0, Math.floorDiv(-offset + stride - 1, stride));
+        long hi = Math.min(n - 1, Math.floorDiv(last - offset, stride));
+        return Math.max(0, hi - lo + 1);
     }
 
     static long[] prepend(long v, long[] a) {

@@ -42,25 +42,27 @@ class BenchLayersTest {
     }
 
     @Test
-    void convolutionFlopsAreTwiceOutputElementsTimesInPerGroupTimesKernelVolume() {
-        // res2: 2 * (64*56*56) * 64 * 9
-        assertEquals(231_211_008.0, layer("res2 3x3 64-64 56").flops(1));
-        assertEquals(16 * 231_211_008.0, layer("res2 3x3 64-64 56").flops(16));
-        // res3..res5 keep C*H*W*C constant: 2 * (128*28*28) * 128 * 9 etc.
-        assertEquals(231_211_008.0, layer("res3 3x3 128-128 28").flops(1));
-        assertEquals(231_211_008.0, layer("res4 3x3 256-256 14").flops(1));
-        assertEquals(231_211_008.0, layer("res5 3x3 512-512 7").flops(1));
-        // conv1: output 112x112 ((224 + 6 - 7) / 2 + 1); 2 * (64*112*112) * 3 * 49
-        assertEquals(236_027_904.0, layer("conv1 7x7/2 3-64 224").flops(1));
-        // 2 * (64*56*56) * 256 and 2 * (256*14*14) * 1024
+    void convolutionFlopsCountOnlyMultiplyAddsWhoseInputIsInside() {
+        // 2 * outC * inC/groups * (valid (output, tap) pairs per dim, multiplied). 3x3 with
+        // padding 1 over n positions: 3n pairs less the two taps in the padding.
+        // res2: 166 = 56*3 - 2 per dim
+        assertEquals(2.0 * 64 * 64 * 166 * 166, layer("res2 3x3 64-64 56").flops(1));
+        assertEquals(16 * 2.0 * 64 * 64 * 166 * 166, layer("res2 3x3 64-64 56").flops(16));
+        assertEquals(2.0 * 128 * 128 * 82 * 82, layer("res3 3x3 128-128 28").flops(1));
+        assertEquals(2.0 * 256 * 256 * 40 * 40, layer("res4 3x3 256-256 14").flops(1));
+        // res5: 19 * 19 of 21 * 21 pairs, 82% of the nominal 231 MFLOP
+        assertEquals(189_267_968.0, layer("res5 3x3 512-512 7").flops(1));
+        // conv1: 112 outputs x 7 taps per dim, less 3 + 1 taps left (o = 0, 1) and 2 right (o = 111): 778
+        assertEquals(2.0 * 64 * 3 * 778 * 778, layer("conv1 7x7/2 3-64 224").flops(1));
+        // no padding: the nominal count, 2 * (64*56*56) * 256 and 2 * (256*14*14) * 1024
         assertEquals(102_760_448.0, layer("1x1 256-64 56").flops(1));
         assertEquals(102_760_448.0, layer("1x1 1024-256 14").flops(1));
-        // depthwise: 2 * (144*56*56) * (144/144) * 9
-        assertEquals(8_128_512.0, layer("dw 3x3 144 56").flops(1));
-        // transposed: 2 * inputElements (256*28*28) * (128/1) * 4
+        // depthwise: one input channel per output channel
+        assertEquals(2.0 * 144 * 166 * 166, layer("dw 3x3 144 56").flops(1));
+        // transposed, no padding: 2 * inputElements (256*28*28) * (128/1) * 4
         assertEquals(205_520_896.0, layer("deconv 2x2/2 256-128 28").flops(1));
-        // 3d: 2 * (32*16*28*28) * 32 * 27
-        assertEquals(693_633_024.0, layer("conv3d 3x3x3 32-32 16").flops(1));
+        // 3d: 46 = 16*3 - 2 pairs in depth, 82 in height and width
+        assertEquals(2.0 * 32 * 32 * 46 * 82 * 82, layer("conv3d 3x3x3 32-32 16").flops(1));
     }
 
     @Test

@@ -82,4 +82,16 @@ class GeometryTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ConvGeometry.forward(s, new long[] {1 << 30, 1, 1 << 20, 1 << 20}, null));
     }
+
+    @Test
+    void flopsSkipTapsOutsideTheInputOrOutput() {
+        // ConvTranspose1d(1, 1, 3, stride=2, padding=1) on 4 inputs: output 7; output index
+        // 2i - 1 + j lies in [0, 7) for 3 + 4 + 3 of the 12 (input, tap) pairs
+        ConvSpec t = ConvSpec.builder(1, true, 1, 1, 3).stride(2).padding(1).build();
+        assertEquals(2.0 * 10, ConvGeometry.flops(ConvGeometry.forward(t, new long[] {1, 1, 4}, null)));
+        // Conv1d(2, 4, 3, padding=2, dilation=2) on 5 inputs: output 5; input index o - 2 + 2j
+        // is inside for 3 + 5 + 3 pairs
+        ConvSpec c = ConvSpec.builder(1, false, 2, 4, 3).padding(2).dilation(2).build();
+        assertEquals(2.0 * 4 * 2 * 11, ConvGeometry.flops(ConvGeometry.forward(c, new long[] {1, 2, 5}, null)));
+    }
 }
