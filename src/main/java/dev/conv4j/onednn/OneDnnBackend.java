@@ -46,10 +46,12 @@ import dev.conv4j.spec.UnpoolProblem;
  * it (when its kernel is closed or its plan evicted).
  *
  * <p>Threads: oneDNN here is built with OpenMP, whose thread count is a per-thread setting read
- * when a primitive is created and run. The count this backend uses comes from
+ * when a primitive is created and run. The most threads a call uses comes from
  * {@link #setThreads}, else the system property {@value #THREADS_PROPERTY}, else the number of
- * available processors. Our own kernels get it through {@code Kernels.setThreads}. For oneDNN
- * it is applied to each calling thread before it creates or runs a primitive, by
+ * available processors; within it, {@link CallThreads} gives each oneDNN call the threads its
+ * plan is worth and the calls in flight leave free. Our own kernels get the bound through
+ * {@code Kernels.setThreads}. For oneDNN a call's count is applied to the calling thread before
+ * it creates or runs a primitive, by
  * {@code omp_set_num_threads} of the OpenMP runtime oneDNN loaded ({@code OwnKernels.setOpenMpThreads}:
  * the dnnl 3.8.1 preset exposes no OpenMP setter, so our native library calls it). If that fails,
  * oneDNN uses OpenMP's default ({@code OMP_NUM_THREADS}, else all processors); {@link #info()}
