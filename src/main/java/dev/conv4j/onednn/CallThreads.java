@@ -35,7 +35,16 @@ final class CallThreads {
 
     private final int processors = Runtime.getRuntime().availableProcessors();
     private final AtomicInteger busy = new AtomicInteger();
-    private final boolean autotune = !"false".equalsIgnoreCase(System.getProperty(AUTOTUNE_PROPERTY, "true").trim());
+    private final boolean autotune;
+
+    /** With autotuning as the system property {@value #AUTOTUNE_PROPERTY} says (default on). */
+    CallThreads() {
+        this(!"false".equalsIgnoreCase(System.getProperty(AUTOTUNE_PROPERTY, "true").trim()));
+    }
+
+    CallThreads(boolean autotune) {
+        this.autotune = autotune;
+    }
 
     /** The single-thread time, in microseconds, of a call doing {@code flops} and touching {@code bytes}. */
     static double estimateMicros(double flops, double bytes) {
@@ -56,7 +65,7 @@ final class CallThreads {
     /**
      * The thread count for a new plan: the cost model's, or, with autotuning on and an estimate
      * the model cannot settle, the faster of one thread and {@code max} threads over a few runs
-     * of the real call ({@code trial}; its last run leaves a complete result).
+     * of the real call ({@code trial}; its last run leaves a complete result, see {@link #pick}).
      */
     int tune(double micros, int max, Trial trial) {
         int model = byCost(micros, max);
@@ -64,19 +73,32 @@ final class CallThreads {
             return model;
         }
         int other = model == 1 ? max : 1;
-        long modelTime = fastest(trial, model);
-        long otherTime = fastest(trial, other);
-        int chosen = otherTime < TUNE_MARGIN * modelTime ? other : model;
-        trial.run(chosen); // the result the caller keeps comes from the count it will use
-        return chosen;
+        return pick(false, () -> trial.run(model), () -> trial.run(other)) ? other : model;
     }
 
-    private static long fastest(Trial trial, int threads) {
-        trial.run(threads); // creates the primitive and warms its memory
+    /**
+     * Chooses between two ways to compute the same call: the model's choice ({@code second} when
+     * {@code modelPrefersSecond}) unless autotuning is on and the other is faster by
+     * {@link #TUNE_MARGIN} over a few runs each. The chosen way runs last, so the call's result
+     * comes from it. True for {@code second}.
+     */
+    boolean pick(boolean modelPrefersSecond, Runnable first, Runnable second) {
+        if (!autotune) {
+            return modelPrefersSecond;
+        }
+        long a = fastest(first);
+        long b = fastest(second);
+        boolean chooseSecond = modelPrefersSecond ? !(a < TUNE_MARGIN * b) : b < TUNE_MARGIN * a;
+        (chooseSecond ? second : first).run();
+        return chooseSecond;
+    }
+
+    private static long fastest(Runnable way) {
+        way.run(); // creates the primitive and warms its memory
         long best = Long.MAX_VALUE;
         for (int i = 0; i < TUNE_RUNS; i++) {
             long t0 = System.nanoTime();
-            trial.run(threads);
+            way.run();
             best = Math.min(best, System.nanoTime() - t0);
         }
         return best;

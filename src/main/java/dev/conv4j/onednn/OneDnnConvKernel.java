@@ -58,8 +58,8 @@ final class OneDnnConvKernel implements ConvKernel {
     private final double weightAbsSum;
     private final double biasAbsMax;
     private final PlanCache<ConvPlan> plans = new PlanCache<>(CACHE_CAPACITY);
-    /** The thread count chosen per problem shape (planKey with the thread setting in place of the count). */
-    private final Map<List<Long>, Integer> planThreads = new ConcurrentHashMap<>();
+    /** How each problem shape runs (planKey with the thread setting in place of the count). */
+    private final Map<List<Long>, Choice> choices = new ConcurrentHashMap<>();
     /** Weights in each layout a primitive chose; guarded by {@code this}. */
     private final List<PackedWeights> packed = new ArrayList<>();
     private volatile boolean closed;
@@ -100,10 +100,14 @@ final class OneDnnConvKernel implements ConvKernel {
         }
         boolean fused = relu && fusable(input);
         int max = backend.threads();
-        int wanted = planThreads(problem, fused, format, max, input, output);
-        int threads = backend.callThreads().acquire(wanted, max);
+        Choice choice = choice(problem, fused, format, max, input, output);
+        int threads = backend.callThreads().acquire(choice.threads(), max);
         try {
-            run(threads, problem, fused, format, input, output);
+            if (choice.viaChannelsLast()) {
+                runViaChannelsLast(threads, problem, fused, input, output);
+            } else {
+                run(threads, problem, fused, format, input, output);
+            }
         } finally {
             backend.callThreads().release(threads);
         }
@@ -125,23 +129,85 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     /**
-     * The threads this problem shape is worth ({@link CallThreads}), decided on its first call
-     * (which may measure it, computing the output on the way) and kept.
+     * How a problem shape runs: its threads ({@link CallThreads}), and for contiguous (NCHW)
+     * tensors whether through channels-last copies. Decided on the shape's first call (which may
+     * measure both ways, computing the output on the way) and kept.
      */
-    private int planThreads(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
+    private record Choice(int threads, boolean viaChannelsLast) {
+    }
+
+    private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
         List<Long> key = planKey(problem, fused, format, max);
-        Integer known = planThreads.get(key);
+        Choice known = choices.get(key);
         if (known != null) {
             return known;
         }
-        int chosen = backend.callThreads().tune(estimateMicros(problem), max,
-                n -> run(n, problem, fused, format, input, output));
-        if (planThreads.size() >= 4 * CACHE_CAPACITY) {
-            planThreads.clear(); // a bound; forgotten shapes are decided again
+        CallThreads tuner = backend.callThreads();
+        int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
+        boolean via = format == MemoryFormat.CONTIGUOUS && canRunViaChannelsLast(problem, input, output)
+                && tuner.pick(prefersChannelsLast(), () -> run(threads, problem, fused, format, input, output),
+                        () -> runViaChannelsLast(threads, problem, fused, input, output));
+        Choice chosen = new Choice(threads, via);
+        if (choices.size() >= 4 * CACHE_CAPACITY) {
+            choices.clear(); // a bound; forgotten shapes are decided again
         }
-        planThreads.put(key, chosen);
+        choices.put(key, chosen);
         return chosen;
+    }
+
+    /**
+     * The cost model's route for NCHW tensors: grouped (e.g. depthwise) and transposed
+     * convolutions through channels-last copies, where oneDNN's NCHW implementations are several
+     * times slower than its NHWC ones and the two transpositions cost less than the difference.
+     */
+    private boolean prefersChannelsLast() {
+        return spec.groups() > 1 || spec.transposed();
+    }
+
+    /**
+     * Whether a contiguous call can run on the channels-last primitive through copies: batched
+     * 2d or 3d tensors (rank 4 or 5) on the plain route.
+     */
+    private static boolean canRunViaChannelsLast(ConvProblem problem, Tensor input, Tensor output) {
+        int rank = problem.batchedInputShape().length;
+        if (rank < 4 || input.rank() != rank || output.rank() != rank || problem.batch() == 0) {
+            return false;
+        }
+        OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
+        return d.prePadBefore == null && !d.hasSrcView() && !d.hasTail();
+    }
+
+    /**
+     * Runs a contiguous call on the given route and thread count, whatever the kernel would
+     * choose, for tests; false if the route cannot take the call.
+     */
+    boolean forwardOn(boolean viaChannelsLast, int threads, ConvProblem problem, Tensor input, Tensor output) {
+        checkOpen();
+        if (!MemoryFormats.allContiguous(input, output) || OneDnnAdapter.isTrivial(problem)
+                || (viaChannelsLast && !canRunViaChannelsLast(problem, input, output))) {
+            return false;
+        }
+        boolean fused = relu && fusable(input);
+        if (viaChannelsLast) {
+            runViaChannelsLast(threads, problem, fused, input, output);
+        } else {
+            run(threads, problem, fused, MemoryFormat.CONTIGUOUS, input, output);
+        }
+        if (relu && !fused) {
+            OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
+        }
+        return true;
+    }
+
+    /** The call on channels-last copies of the contiguous tensors (native transpositions each way). */
+    private void runViaChannelsLast(int threads, ConvProblem problem, boolean fused, Tensor input, Tensor output) {
+        try (Tensor x = Tensor.empty(DType.FLOAT32, MemoryFormat.CHANNELS_LAST, input.shape());
+                Tensor y = Tensor.empty(DType.FLOAT32, MemoryFormat.CHANNELS_LAST, output.shape())) {
+            x.copyFrom(input);
+            run(threads, problem, fused, MemoryFormat.CHANNELS_LAST, x, y);
+            output.copyFrom(y);
+        }
     }
 
     /**

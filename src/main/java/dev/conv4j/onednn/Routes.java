@@ -74,6 +74,13 @@ public final class Routes {
                     "the primitive on the channels-last memory as it is (the output is channels-last too)",
                     "NHWC is the layout oneDNN's convolutions choose themselves; plain NCHW costs a reorder each way "
                     + "inside the primitive"),
+            new Row("Conv2d/3d, ConvTranspose2d/3d", "contiguous (NCHW / NCDHW) batched tensors on the plain routes "
+                    + "above (no own padding, window copy or bias tail)",
+                    "per plan, the primitive on NCHW, or native transposed channels-last copies through the "
+                    + "channels-last primitive and back: the faster of the two, timed on the plan's first call "
+                    + "(with -Dconv4j.autotune=false: channels-last copies for grouped and transposed convolutions)",
+                    "oneDNN's NCHW grouped and transposed convolutions are several times slower than its NHWC ones; "
+                    + "for others it depends on the shape"),
             new Row("MaxPool, LPPool, own-kernel AvgPool", "channels-last batched tensors",
                     "own Kernels.pool on channels-last memory (channels in vector lanes)",
                     "same numbers and indices as the NCHW kernel"),

@@ -25,7 +25,7 @@ class CallThreadsTest {
 
     @Test
     void callsInFlightShareTheBudgetDownToOneThreadEach() {
-        CallThreads threads = new CallThreads();
+        CallThreads threads = new CallThreads(true);
         int cores = Runtime.getRuntime().availableProcessors();
         int first = threads.acquire(cores, cores);
         assertEquals(cores, first);
@@ -46,7 +46,7 @@ class CallThreadsTest {
 
     @Test
     void anExplicitThreadSettingAboveTheCoresIsHonouredForALoneCall() {
-        CallThreads threads = new CallThreads();
+        CallThreads threads = new CallThreads(true);
         int cores = Runtime.getRuntime().availableProcessors();
         int t = threads.acquire(cores + 2, cores + 2);
         assertEquals(cores + 2, t);
@@ -55,7 +55,7 @@ class CallThreadsTest {
 
     @Test
     void tuningKeepsTheModelsChoiceOutsideTheUncertainBand() {
-        CallThreads threads = new CallThreads();
+        CallThreads threads = new CallThreads(true);
         List<Integer> runs = new ArrayList<>();
         assertEquals(2, threads.tune(CallThreads.TUNE_BELOW_MICROS * 2, 2, runs::add));
         assertEquals(1, threads.tune(1, 2, runs::add));
@@ -64,7 +64,7 @@ class CallThreadsTest {
 
     @Test
     void tuningPicksTheFasterCountAndEndsWithARunOnIt() {
-        CallThreads threads = new CallThreads();
+        CallThreads threads = new CallThreads(true);
         List<Integer> runs = new ArrayList<>();
         // the model says 2 threads here (300 us); make one thread clearly faster
         int chosen = threads.tune(300, 2, n -> {
@@ -81,5 +81,37 @@ class CallThreadsTest {
         while (System.nanoTime() < end) {
             Thread.onSpinWait();
         }
+    }
+
+    @Test
+    void withoutAutotuningTheModelDecidesAndNothingRuns() {
+        CallThreads threads = new CallThreads(false);
+        List<Integer> runs = new ArrayList<>();
+        assertEquals(2, threads.tune(300, 2, runs::add));
+        assertTrue(threads.pick(true, () -> runs.add(-1), () -> runs.add(-2)));
+        assertTrue(runs.isEmpty(), runs.toString());
+    }
+
+    @Test
+    void pickLeavesTheModelsWayUnlessTheOtherIsClearlyFaster() {
+        CallThreads threads = new CallThreads(true);
+        List<String> runs = new ArrayList<>();
+        // the second is faster, but the model prefers the first: switch only past the margin
+        boolean second = threads.pick(false, () -> {
+            runs.add("first");
+            sleepMicros(3000);
+        }, () -> {
+            runs.add("second");
+            sleepMicros(300);
+        });
+        assertTrue(second);
+        assertEquals("second", runs.get(runs.size() - 1));
+        runs.clear();
+        // equally fast: the model's choice stays
+        assertTrue(threads.pick(true, () -> sleepMicros(500), () -> {
+            runs.add("second");
+            sleepMicros(500);
+        }));
+        assertEquals("second", runs.get(runs.size() - 1));
     }
 }

@@ -1,0 +1,92 @@
+package dev.conv4j.onednn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.Backends;
+import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.spec.ConvGeometry;
+import dev.conv4j.spec.ConvProblem;
+import dev.conv4j.spec.ConvSpec;
+
+/**
+ * Every way a contiguous (NCHW) convolution can run, forced one by one (the oneDNN primitive on
+ * NCHW, or on channels-last copies; one thread or two), against the reference backend: whatever
+ * the autotuner chooses at run time computes PyTorch's numbers.
+ */
+class RouteChoiceTest {
+    private static final OneDnnBackend ONEDNN = OneDnnBackend.instance();
+
+    private static List<Object[]> cases() {
+        return List.of(
+                new Object[] {ConvSpec.builder(2, false, 6, 8, 3).padding(1).build(), new long[] {2, 6, 11, 9}},
+                new Object[] {ConvSpec.builder(2, false, 8, 8, 3).padding(1).groups(8).build(), new long[] {3, 8, 10, 10}},
+                new Object[] {ConvSpec.builder(2, false, 4, 12, 3).stride(2).groups(4).bias(false).build(),
+                    new long[] {1, 4, 13, 9}},
+                new Object[] {ConvSpec.builder(2, false, 6, 4, 3).dilation(2).padding(2).groups(2).build(),
+                    new long[] {2, 6, 12, 12}},
+                new Object[] {ConvSpec.builder(2, false, 4, 6, 3).padding("same").dilation(2).build(),
+                    new long[] {1, 4, 8, 7}},
+                new Object[] {ConvSpec.builder(2, true, 6, 4, 3).stride(2).padding(1).outputPadding(1).build(),
+                    new long[] {2, 6, 7, 5}},
+                new Object[] {ConvSpec.builder(2, true, 8, 8, 2).stride(2).groups(4).build(), new long[] {1, 8, 6, 6}},
+                new Object[] {ConvSpec.builder(3, false, 4, 4, 3).padding(1).groups(2).build(), new long[] {2, 4, 5, 6, 7}},
+                new Object[] {ConvSpec.builder(3, true, 4, 2, 2).stride(2).build(), new long[] {1, 4, 3, 4, 5}});
+    }
+
+    @Test
+    void everyRouteAndThreadCountGivesTheReferenceNumbers() {
+        int checked = 0;
+        for (Object[] c : cases()) {
+            ConvSpec spec = (ConvSpec) c[0];
+            long[] shape = (long[]) c[1];
+            ConvProblem p = ConvGeometry.forward(spec, shape, null);
+            Random r = new Random(shape.length * 31L + spec.outChannels());
+            for (boolean relu : new boolean[] {false, true}) {
+                try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                        Tensor b = spec.bias() ? OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false)
+                                : null;
+                        Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+                        Tensor expected = Tensor.zeros(p.outputShape());
+                        ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
+                        OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
+                    ref.forward(p, x, expected);
+                    for (boolean via : new boolean[] {false, true}) {
+                        for (int threads : new int[] {1, 2}) {
+                            try (Tensor got = Tensor.zeros(p.outputShape())) {
+                                String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "")
+                                        + (via ? " via channels-last" : " on NCHW") + ", " + threads + " threads";
+                                assertTrue(mine.forwardOn(via, threads, p, x, got), name + " should be possible");
+                                String problems = Compare.floats("output", got, expected, Compare.Tolerance.RELATIVE_1E4);
+                                assertEquals(null, problems, name);
+                                checked++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(cases().size() * 8, checked);
+    }
+
+    @Test
+    void callsThatNeedOwnPaddingOrCopiesStayOnNchw() {
+        ConvSpec reflect = ConvSpec.builder(2, false, 2, 2, 3).padding(1).paddingMode("reflect").build();
+        ConvProblem p = ConvGeometry.forward(reflect, new long[] {1, 2, 6, 6}, null);
+        Random r = new Random(5);
+        try (Tensor w = OneDnnEquivalenceTest.random(r, reflect.weightShape(), false);
+                Tensor b = OneDnnEquivalenceTest.random(r, new long[] {2}, false);
+                Tensor x = OneDnnEquivalenceTest.random(r, new long[] {1, 2, 6, 6}, false);
+                Tensor y = Tensor.zeros(p.outputShape());
+                OneDnnConvKernel k = (OneDnnConvKernel) ONEDNN.prepareConv(reflect, w, b)) {
+            assertEquals(false, k.forwardOn(true, 1, p, x, y));
+            assertTrue(k.forwardOn(false, 1, p, x, y));
+        }
+    }
+}
