@@ -2,13 +2,15 @@
 # Batch inference on Apache Spark (local[2]) with conv4j in the executors; see README.md,
 # "Scaling out". Needs the conv4j jars in the local Maven repository (`mvn -B install` at the
 # repository root). Builds this project (the first time, Maven downloads Spark 4 and its
-# dependencies: about 265 MB), then runs two jobs:
-#   1. a negative check: 16 images, one of them truncated; the job must fail with a message
-#      naming that file, and write nothing;
-#   2. the job: 512 images in 8 partitions, scored in the executors, written as Parquet, and
-#      compared bit for bit with conv4j in one JVM without Spark.
-# The last line is the job's summary; it ends in "identical" when every row matched.
-# Takes about a minute on 2 cores with a warm ~/.m2; each job is cut off after 5 minutes.
+# dependencies: about 265 MB), then:
+#   1. a negative check: a Spark job over 16 images, one of them truncated, must fail with a
+#      message naming that file, and write nothing;
+#   2. single-JVM conv4j (a JVM with conv4j's jars alone, no Spark) writes 512 images and the
+#      weights, and scores the images: the reference;
+#   3. the Spark job scores the same files in 8 partitions, writes Parquet, reads it back and
+#      compares every row with the reference, bit for bit.
+# The last line is the job's summary; it says "identical" when every row matched.
+# Takes about 1.5 minutes on 2 shared cores with a warm ~/.m2; each step is cut off after 5 min.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -44,11 +46,15 @@ job() {
 
 start=$(date +%s)
 job --work target/run-corrupt --images 16 --partitions 2 --corrupt 5
+# the reference, with what a cluster would ship alongside the job (conv4j and its natives) only;
+# one thread per call, as each task gets here (spark.task.cpus = 1)
+timeout 300 java -cp "target/classes:$(cat target/ship-classpath.txt)" dev.conv4j.examples.spark.SingleJvmScore \
+    --work target/run --images 512 --threads 1
 # the job's summary line is held back and printed last, whatever Spark logs after it
 summary() { grep '^spark-inference:' target/run.log | tail -1; }
-if ! job --work target/run --images 512 --partitions 8 | tee target/run.log | grep -v '^spark-inference:'; then
+if ! job --work target/run --partitions 8 | tee target/run.log | grep -v '^spark-inference:'; then
     summary
     exit 1
 fi
-echo "run.sh: both jobs in $(( $(date +%s) - start )) s"
+echo "run.sh: all three steps in $(( $(date +%s) - start )) s"
 summary

@@ -9,6 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,72 +20,69 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.bytedeco.javacpp.Pointer;
 
 import dev.conv4j.Tensor;
-import dev.conv4j.nn.Sequential;
-import dev.conv4j.onednn.OneDnnBackend;
 
 /**
  * Batch inference on Spark with conv4j in the executors, checked against conv4j in one JVM.
  *
  * <pre>
- * ScoreImages --work DIR [--images N] [--partitions P] [--corrupt I]
+ * ScoreImages --work DIR [--partitions P]
+ * ScoreImages --work DIR --images N --corrupt I [--partitions P]
  * </pre>
  *
- * <ol>
- * <li>writes N deterministic images ({@code DIR/inputs/img-00000.npy}, ..., each 1x3x32x32) and
- * the tutorial CNN's weights ({@code DIR/weights/*.npy});</li>
- * <li>broadcasts the weight files' bytes, reads the images with Spark's {@code binaryFile} source
- * in about P partitions, scores them in the executors (one module per executor JVM, see
- * {@link ExecutorModels}) and writes a Parquet table (file, features) to {@code DIR/outputs};</li>
- * <li>reads the table back and compares every row, bit for bit, with the same network run in this
- * JVM without Spark on the same files; prints one summary line and exits 0 if all are identical.</li>
- * </ol>
+ * <p>The first form scores the images that {@link SingleJvmScore} wrote into {@code DIR/inputs}:
+ * it broadcasts the bytes of the weight files ({@code DIR/weights}), reads the images with Spark's
+ * {@code binaryFile} source in about P partitions (default 8), scores them in the executors (one
+ * module per executor JVM, see {@link ExecutorModels}) and writes a Parquet table (file, features)
+ * to {@code DIR/outputs}. Then it reads the table back and compares every row, bit for bit, with
+ * {@code DIR/reference/<file>}, the result of single-JVM conv4j on the same file; it prints one
+ * summary line and exits 0 if all are identical.
  *
- * <p>With {@code --corrupt I}, image I is truncated after it is written: the job must fail with a
- * message naming that file and write no output; that is the check, and the exit status says if
- * it held. The master is {@code local[2]} unless one is given (spark-submit's {@code --master}).
+ * <p>The second form is the negative check: it writes N images and the weights into {@code DIR},
+ * truncates image I, and runs the same job, which must fail with a message naming that file and
+ * write no output; the exit status says whether it did.
+ *
+ * <p>The master is {@code local[2]} unless one is given (spark-submit's {@code --master}).
  */
 public final class ScoreImages {
-    private static final long IMAGE_SEED = 20_240_601L;
-    private static final long WEIGHT_SEED = 7L;
-
     private ScoreImages() {
     }
 
     public static void main(String[] args) throws IOException {
         Map<String, String> opts = parse(args);
         Path work = Paths.get(opts.getOrDefault("--work", "target/run")).toAbsolutePath();
-        int images = Integer.parseInt(opts.getOrDefault("--images", "512"));
         int partitions = Integer.parseInt(opts.getOrDefault("--partitions", "8"));
-        Integer corrupt = opts.containsKey("--corrupt") ? Integer.valueOf(opts.get("--corrupt")) : null;
-
         Path inputs = work.resolve("inputs");
         Path weightsDir = work.resolve("weights");
         Path outputs = work.resolve("outputs");
-        long t0 = System.nanoTime();
-        deleteRecursively(work);
-        TutorialCnn.writeImages(inputs, images, IMAGE_SEED);
-        TutorialCnn.writeWeights(weightsDir, WEIGHT_SEED);
         Path corruptFile = null;
-        if (corrupt != null) {
-            corruptFile = inputs.resolve(TutorialCnn.imageName(corrupt));
+        if (opts.containsKey("--corrupt")) {
+            SingleJvmScore.deleteRecursively(work);
+            TutorialCnn.writeImages(inputs, Integer.parseInt(opts.getOrDefault("--images", "16")),
+                    SingleJvmScore.IMAGE_SEED);
+            TutorialCnn.writeWeights(weightsDir, SingleJvmScore.WEIGHT_SEED);
+            corruptFile = inputs.resolve(TutorialCnn.imageName(Integer.parseInt(opts.get("--corrupt"))));
             byte[] whole = Files.readAllBytes(corruptFile);
             Files.write(corruptFile, java.util.Arrays.copyOf(whole, whole.length / 2));
+        } else {
+            if (!Files.isDirectory(work.resolve("reference"))) {
+                throw new IllegalArgumentException(work.resolve("reference")
+                        + " does not exist: run SingleJvmScore --work " + work + " first");
+            }
+            SingleJvmScore.deleteRecursively(outputs);
         }
 
-        double inputSeconds = (System.nanoTime() - t0) / 1e9;
-        long t1 = System.nanoTime();
+        long t = System.nanoTime();
         SparkSession spark = session(partitions);
-        double sessionSeconds = (System.nanoTime() - t1) / 1e9;
-        System.out.printf(Locale.ROOT, "inputs written in %.1f s, Spark session started in %.1f s%n",
-                inputSeconds, sessionSeconds);
+        System.out.printf(Locale.ROOT, "Spark session started in %.1f s%n", (System.nanoTime() - t) / 1e9);
         int code;
         try {
             code = corruptFile == null
-                    ? scoreAndVerify(spark, inputs, weightsDir, outputs, images)
+                    ? scoreAndVerify(spark, inputs, weightsDir, outputs, work.resolve("reference"))
                     : expectFailure(spark, inputs, weightsDir, outputs, corruptFile);
         } finally {
             spark.stop();
@@ -106,21 +105,22 @@ public final class ScoreImages {
     }
 
     /** The scoring job: broadcast the weights, read the images, score them in the executors, write. */
-    private static Dataset<Row> scored(SparkSession spark, Path inputs, Path weightsDir, LongAccumulator built)
-            throws IOException {
+    private static Dataset<Row> scored(SparkSession spark, Path inputs, Path weightsDir, LongAccumulator built,
+            CollectionAccumulator<Integer> threads) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<HashMap<String, byte[]>> weights = jsc.broadcast(new HashMap<>(TutorialCnn.readWeightFiles(weightsDir)));
         Dataset<Row> files = spark.read().format("binaryFile")
                 .option("pathGlobFilter", "*.npy")
                 .load(inputs.toUri().toString())
                 .select("path", "content");
-        return files.mapPartitions(new ScorePartition(weights, built), Encoders.row(ScorePartition.SCHEMA));
+        return files.mapPartitions(new ScorePartition(weights, built, threads), Encoders.row(ScorePartition.SCHEMA));
     }
 
-    private static int scoreAndVerify(SparkSession spark, Path inputs, Path weightsDir, Path outputs, int images)
+    private static int scoreAndVerify(SparkSession spark, Path inputs, Path weightsDir, Path outputs, Path reference)
             throws IOException {
         LongAccumulator built = spark.sparkContext().longAccumulator("conv4j modules built");
-        Dataset<Row> scored = scored(spark, inputs, weightsDir, built);
+        CollectionAccumulator<Integer> threads = spark.sparkContext().collectionAccumulator("conv4j threads per call");
+        Dataset<Row> scored = scored(spark, inputs, weightsDir, built, threads);
         int partitions = scored.rdd().getNumPartitions();
         long start = System.nanoTime();
         scored.write().mode(SaveMode.Overwrite).parquet(outputs.toUri().toString());
@@ -132,30 +132,38 @@ public final class ScoreImages {
                     Pointer.totalBytes() / 1048576.0, Pointer.physicalBytes() / 1048576.0);
         }
 
-        // The check: the table read back against the same network in this JVM, without Spark.
+        // The check: the table read back against single-JVM conv4j's results.
         long checkStart = System.nanoTime();
         List<Row> rows = spark.read().parquet(outputs.toUri().toString()).collectAsList();
+        List<String> problems = verify(rows, reference);
         int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
-        List<String> problems = verify(rows, inputs, weightsDir, images, taskCpus);
-        System.out.printf(Locale.ROOT, "job: %.1f s for %d images (%.0f images/s, including the first call's "
-                + "native library loading); check: %.1f s%n", seconds, images, images / seconds,
-                (System.nanoTime() - checkStart) / 1e9);
+        Set<Integer> threadCounts = new TreeSet<>(threads.value());
+        if (!threadCounts.equals(Set.of(taskCpus))) {
+            problems.add("the tasks ran with " + threadCounts + " thread(s) per call, expected spark.task.cpus = "
+                    + taskCpus);
+        }
         if (local && built.value() != 1) {
             problems.add(built.value() + " modules were built in the one local JVM, expected 1 shared by its tasks");
         }
+        System.out.printf(Locale.ROOT, "job: %.1f s for %d images (%.0f images/s, including the first call's "
+                + "native library loading); check: %.1f s%n", seconds, rows.size(), rows.size() / seconds,
+                (System.nanoTime() - checkStart) / 1e9);
         problems.stream().limit(10).forEach(p -> System.out.println("MISMATCH: " + p));
         String summary = String.format(Locale.ROOT,
-                "spark-inference: %d rows, %d partitions, master %s, %d thread(s) per call, %d module(s) built, "
+                "spark-inference: %d rows, %d partitions, master %s, %s thread(s) per call, %d module(s) built, "
                         + "%.1f s, %s",
-                rows.size(), partitions, spark.sparkContext().master(), taskCpus, built.value(), seconds,
-                problems.isEmpty() ? "identical" : problems.size() + " problem(s), NOT identical");
+                rows.size(), partitions, spark.sparkContext().master(), threadCounts, built.value(), seconds,
+                problems.isEmpty() ? "identical to single-JVM conv4j"
+                        : problems.size() + " problem(s), NOT identical to single-JVM conv4j");
         System.out.println(summary);
         return problems.isEmpty() ? 0 : 1;
     }
 
-    /** Every input has exactly one row, whose features equal single-JVM conv4j's bit for bit. */
-    private static List<String> verify(List<Row> rows, Path inputs, Path weightsDir, int images, int threads)
-            throws IOException {
+    /**
+     * Every reference file has exactly one row, whose features equal the file's bit for bit, and
+     * there is no other row.
+     */
+    private static List<String> verify(List<Row> rows, Path reference) throws IOException {
         List<String> problems = new ArrayList<>();
         Map<String, float[]> got = new HashMap<>();
         for (Row r : rows) {
@@ -168,27 +176,29 @@ public final class ScoreImages {
                 problems.add(r.getString(0) + " has more than one row");
             }
         }
-        if (rows.size() != images) {
-            problems.add(rows.size() + " rows for " + images + " images");
+        List<Path> expectedFiles;
+        try (Stream<Path> s = Files.list(reference)) {
+            expectedFiles = s.filter(p -> p.toString().endsWith(".npy")).sorted().toList();
         }
-        OneDnnBackend.instance().setThreads(threads); // as in the executors
-        try (Sequential net = TutorialCnn.build(TutorialCnn.readWeightFiles(weightsDir))) {
-            for (int i = 0; i < images; i++) {
-                String name = TutorialCnn.imageName(i);
-                float[] actual = got.get(name);
-                if (actual == null) {
-                    problems.add(name + " has no row");
-                    continue;
-                }
-                try (Tensor x = Tensor.readNpy(inputs.resolve(name)); Tensor y = net.forward(x)) {
-                    float[] expected = y.toFloatArray();
-                    int differing = differingBits(expected, actual);
-                    if (differing != 0) {
-                        problems.add(name + ": " + differing + " of " + expected.length + " values differ");
-                    }
+        if (expectedFiles.isEmpty()) {
+            problems.add(reference + " holds no results");
+        }
+        for (Path file : expectedFiles) {
+            String name = file.getFileName().toString();
+            float[] actual = got.remove(name);
+            if (actual == null) {
+                problems.add(name + " has no row");
+                continue;
+            }
+            try (Tensor y = Tensor.readNpy(file)) {
+                float[] expected = y.toFloatArray();
+                int differing = differingBits(expected, actual);
+                if (differing != 0) {
+                    problems.add(name + ": " + differing + " of " + expected.length + " values differ");
                 }
             }
         }
+        got.keySet().stream().sorted().forEach(name -> problems.add(name + " has a row but no reference result"));
         return problems;
     }
 
@@ -213,9 +223,10 @@ public final class ScoreImages {
         // left out, and the one line below says what happened
         spark.sparkContext().setLogLevel("OFF");
         LongAccumulator built = spark.sparkContext().longAccumulator("conv4j modules built");
+        CollectionAccumulator<Integer> threads = spark.sparkContext().collectionAccumulator("conv4j threads per call");
         String failure = null;
         try {
-            scored(spark, inputs, weightsDir, built).write().mode(SaveMode.Overwrite).parquet(outputs.toUri().toString());
+            scored(spark, inputs, weightsDir, built, threads).write().mode(SaveMode.Overwrite).parquet(outputs.toUri().toString());
         } catch (Exception e) {
             failure = messageNaming(e, corruptFile.toUri().toString());
             if (failure == null) {
@@ -268,21 +279,10 @@ public final class ScoreImages {
         for (int i = 0; i < args.length; i += 2) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException(
-                        "usage: ScoreImages --work DIR [--images N] [--partitions P] [--corrupt I]");
+                        "usage: ScoreImages --work DIR [--partitions P] | --work DIR --images N --corrupt I [--partitions P]");
             }
             opts.put(args[i], args[i + 1]);
         }
         return opts;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

@@ -12,10 +12,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 import dev.conv4j.Tensor;
 import dev.conv4j.nn.Sequential;
+import dev.conv4j.onednn.OneDnnBackend;
 
 /**
  * Runs on the executors: turns the rows of Spark's {@code binaryFile} source (path, content) of
@@ -31,16 +33,21 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
 
     private final Broadcast<? extends Map<String, byte[]>> weights;
     private final LongAccumulator modulesBuilt;
+    private final CollectionAccumulator<Integer> threadsPerCall;
 
-    ScorePartition(Broadcast<? extends Map<String, byte[]>> weights, LongAccumulator modulesBuilt) {
+    /** The tasks count the modules they build, and report the threads per call they run with. */
+    ScorePartition(Broadcast<? extends Map<String, byte[]>> weights, LongAccumulator modulesBuilt,
+            CollectionAccumulator<Integer> threadsPerCall) {
         this.weights = weights;
         this.modulesBuilt = modulesBuilt;
+        this.threadsPerCall = threadsPerCall;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> files) {
         // threads per call = the cores Spark gives each task (spark.task.cpus)
         Sequential net = ExecutorModels.get(weights, TaskContext.get().cpus(), modulesBuilt);
+        threadsPerCall.add(OneDnnBackend.instance().threads());
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
