@@ -2,7 +2,7 @@
 # Batch inference on Apache Spark (local[2]) with conv4j in the executors; see README.md,
 # "Scaling out". Needs the conv4j jars in the local Maven repository (`mvn -B install` at the
 # repository root). Builds this project (the first time, Maven downloads Spark 4 and its
-# dependencies: about 265 MB), then:
+# dependencies: about 275 MB), then:
 #   1. a negative check: a Spark job over 16 images, one of them truncated, must fail with a
 #      message naming that file, and write nothing;
 #   2. single-JVM conv4j (a JVM with conv4j's jars alone, no Spark) writes 512 images and the
@@ -10,7 +10,7 @@
 #   3. the Spark job scores the same files in 8 partitions, writes Parquet, reads it back and
 #      compares every row with the reference, bit for bit.
 # The last line is the job's summary; it says "identical" when every row matched.
-# Takes about 1.5 minutes on 2 shared cores with a warm ~/.m2; each step is cut off after 5 min.
+# Takes 1.5 to 3.5 minutes on 2 busy cores with a warm ~/.m2; each step is cut off after 5 min.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -127,8 +127,8 @@ public final class ScoreImages {
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean local = spark.sparkContext().isLocal();
         if (local) { // the executor is this JVM: its native memory is ours to read
-            System.out.printf(Locale.ROOT, "native memory after the job: %.1f MiB held by JavaCPP (tensors, weights, "
-                    + "scratchpads, conv4j's block pool), %.0f MiB resident in the process%n",
+            System.out.printf(Locale.ROOT, "native memory after the job: %.1f MiB allocated through JavaCPP (conv4j's tensors, "
+                    + "weight copies and block pool), %.0f MiB resident in the process%n",
                     Pointer.totalBytes() / 1048576.0, Pointer.physicalBytes() / 1048576.0);
         }
 
