@@ -20,8 +20,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.bytedeco.javacpp.Pointer;
 
 import dev.conv4j.Tensor;
@@ -105,22 +103,21 @@ public final class ScoreImages {
     }
 
     /** The scoring job: broadcast the weights, read the images, score them in the executors, write. */
-    private static Dataset<Row> scored(SparkSession spark, Path inputs, Path weightsDir, LongAccumulator built,
-            CollectionAccumulator<Integer> threads) throws IOException {
+    private static Dataset<Row> scored(SparkSession spark, Path inputs, Path weightsDir, JobMetrics metrics)
+            throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<HashMap<String, byte[]>> weights = jsc.broadcast(new HashMap<>(TutorialCnn.readWeightFiles(weightsDir)));
         Dataset<Row> files = spark.read().format("binaryFile")
                 .option("pathGlobFilter", "*.npy")
                 .load(inputs.toUri().toString())
                 .select("path", "content");
-        return files.mapPartitions(new ScorePartition(weights, built, threads), Encoders.row(ScorePartition.SCHEMA));
+        return files.mapPartitions(new ScorePartition(weights, metrics), Encoders.row(ScorePartition.SCHEMA));
     }
 
     private static int scoreAndVerify(SparkSession spark, Path inputs, Path weightsDir, Path outputs, Path reference)
             throws IOException {
-        LongAccumulator built = spark.sparkContext().longAccumulator("conv4j modules built");
-        CollectionAccumulator<Integer> threads = spark.sparkContext().collectionAccumulator("conv4j threads per call");
-        Dataset<Row> scored = scored(spark, inputs, weightsDir, built, threads);
+        JobMetrics metrics = JobMetrics.register(spark.sparkContext());
+        Dataset<Row> scored = scored(spark, inputs, weightsDir, metrics);
         int partitions = scored.rdd().getNumPartitions();
         long start = System.nanoTime();
         scored.write().mode(SaveMode.Overwrite).parquet(outputs.toUri().toString());
@@ -137,22 +134,23 @@ public final class ScoreImages {
         List<Row> rows = spark.read().parquet(outputs.toUri().toString()).collectAsList();
         List<String> problems = verify(rows, reference);
         int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
-        Set<Integer> threadCounts = new TreeSet<>(threads.value());
+        Set<Integer> threadCounts = new TreeSet<>(metrics.threadsPerCall().value());
+        long built = metrics.modulesBuilt().value();
         if (!threadCounts.equals(Set.of(taskCpus))) {
             problems.add("the tasks ran with " + threadCounts + " thread(s) per call, expected spark.task.cpus = "
                     + taskCpus);
         }
-        if (local && built.value() != 1) {
-            problems.add(built.value() + " modules were built in the one local JVM, expected 1 shared by its tasks");
+        if (local && built != 1) {
+            problems.add(built + " modules were built in the one local JVM, expected 1 shared by its tasks");
         }
-        System.out.printf(Locale.ROOT, "job: %.1f s for %d images (%.0f images/s, including the first call's "
-                + "native library loading); check: %.1f s%n", seconds, rows.size(), rows.size() / seconds,
-                (System.nanoTime() - checkStart) / 1e9);
+        System.out.printf(Locale.ROOT, "job: %.1f s for %d images, of which %.1f s (summed over tasks) in conv4j "
+                + "(reading each tensor and scoring it, first calls included); check: %.1f s%n", seconds, rows.size(),
+                metrics.conv4jNanos().value() / 1e9, (System.nanoTime() - checkStart) / 1e9);
         problems.stream().limit(10).forEach(p -> System.out.println("MISMATCH: " + p));
         String summary = String.format(Locale.ROOT,
                 "spark-inference: %d rows, %d partitions, master %s, %s thread(s) per call, %d module(s) built, "
                         + "%.1f s, %s",
-                rows.size(), partitions, spark.sparkContext().master(), threadCounts, built.value(), seconds,
+                rows.size(), partitions, spark.sparkContext().master(), threadCounts, built, seconds,
                 problems.isEmpty() ? "identical to single-JVM conv4j"
                         : problems.size() + " problem(s), NOT identical to single-JVM conv4j");
         System.out.println(summary);
@@ -222,11 +220,9 @@ public final class ScoreImages {
         // the failure is expected: Spark's own error logs (the task's stack trace, three times) are
         // left out, and the one line below says what happened
         spark.sparkContext().setLogLevel("OFF");
-        LongAccumulator built = spark.sparkContext().longAccumulator("conv4j modules built");
-        CollectionAccumulator<Integer> threads = spark.sparkContext().collectionAccumulator("conv4j threads per call");
         String failure = null;
         try {
-            scored(spark, inputs, weightsDir, built, threads).write().mode(SaveMode.Overwrite).parquet(outputs.toUri().toString());
+            scored(spark, inputs, weightsDir, JobMetrics.register(spark.sparkContext())).write().mode(SaveMode.Overwrite).parquet(outputs.toUri().toString());
         } catch (Exception e) {
             failure = messageNaming(e, corruptFile.toUri().toString());
             if (failure == null) {

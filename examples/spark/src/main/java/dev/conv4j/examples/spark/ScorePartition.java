@@ -12,8 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 
 import dev.conv4j.Tensor;
 import dev.conv4j.nn.Sequential;
@@ -32,22 +30,18 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
             .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
 
     private final Broadcast<? extends Map<String, byte[]>> weights;
-    private final LongAccumulator modulesBuilt;
-    private final CollectionAccumulator<Integer> threadsPerCall;
+    private final JobMetrics metrics;
 
-    /** The tasks count the modules they build, and report the threads per call they run with. */
-    ScorePartition(Broadcast<? extends Map<String, byte[]>> weights, LongAccumulator modulesBuilt,
-            CollectionAccumulator<Integer> threadsPerCall) {
+    ScorePartition(Broadcast<? extends Map<String, byte[]>> weights, JobMetrics metrics) {
         this.weights = weights;
-        this.modulesBuilt = modulesBuilt;
-        this.threadsPerCall = threadsPerCall;
+        this.metrics = metrics;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> files) {
         // threads per call = the cores Spark gives each task (spark.task.cpus)
-        Sequential net = ExecutorModels.get(weights, TaskContext.get().cpus(), modulesBuilt);
-        threadsPerCall.add(OneDnnBackend.instance().threads());
+        Sequential net = ExecutorModels.get(weights, TaskContext.get().cpus(), metrics.modulesBuilt());
+        metrics.threadsPerCall().add(OneDnnBackend.instance().threads());
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -57,7 +51,10 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
             @Override
             public Row next() {
                 Row file = files.next();
-                return score(net, file.getString(0), file.getAs(1));
+                long start = System.nanoTime();
+                Row scored = score(net, file.getString(0), file.getAs(1));
+                metrics.conv4jNanos().add(System.nanoTime() - start);
+                return scored;
             }
         };
     }
