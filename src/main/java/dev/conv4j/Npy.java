@@ -31,7 +31,11 @@ final class Npy {
         try (InputStream in = Files.newInputStream(file)) {
             all = in.readAllBytes();
         }
-        String name = file.getFileName().toString();
+        return read(all, file.getFileName().toString());
+    }
+
+    /** Parses the bytes of a whole {@code .npy} file; {@code name} prefixes every error message. */
+    static Tensor read(byte[] all, String name) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
         if (all.length < 10) {
             throw new IOException(name + ": not a .npy file (too short)");

@@ -172,6 +172,14 @@ public final class Tensor implements AutoCloseable {
         return Npy.read(file);
     }
 
+    /**
+     * Parses the contents of a {@code .npy} file held in memory (e.g. read by a distributed file
+     * system); errors are those of {@link #readNpy(Path)}, prefixed with {@code name}.
+     */
+    public static Tensor readNpy(byte[] data, String name) throws IOException {
+        return Npy.read(data, name);
+    }
+
     /** Writes this tensor as a {@code .npy} file (format 1.0). */
     public void writeNpy(Path file) throws IOException {
         Npy.write(this, file);

@@ -105,6 +105,19 @@ class TensorTest {
         }
     }
 
+    @Test
+    void readsNpyBytesInMemoryAndNamesThemInErrors() throws IOException {
+        Path f = npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", floats(3.25f, -0.0f));
+        try (Tensor t = Tensor.readNpy(Files.readAllBytes(f), "in-memory.npy")) {
+            assertArrayEquals(new long[] {1, 2}, t.shape());
+            assertArrayEquals(new float[] {3.25f, -0.0f}, t.toFloatArray());
+        }
+        byte[] cut = java.util.Arrays.copyOf(Files.readAllBytes(f), 72); // 70 header bytes, 2 of 8 data bytes
+        IOException e = assertThrows(IOException.class, () -> Tensor.readNpy(cut, "hdfs://x/img-7.npy").close());
+        assertTrue(e.getMessage().startsWith("hdfs://x/img-7.npy: expected 8 data bytes"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(truncated)"), e.getMessage());
+    }
+
     /** A hand-built .npy file: magic, version, header dict, data. */
     private Path npy(int major, String dict, byte[] data) throws IOException {
         byte[] header = (dict + "\n").getBytes(StandardCharsets.ISO_8859_1);
