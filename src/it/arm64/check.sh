@@ -12,14 +12,15 @@
 #      on the onednn backend with -Dconv4j.isa=scalar.
 #
 # It proves that the arm64 jars load, link and give PyTorch's numbers on an AArch64 JVM; it
-# says nothing about speed (qemu translates every instruction) nor about oneDNN's JIT on real
-# arm64 CPUs beyond what qemu emulates (no SVE by default: oneDNN takes its NEON/reference paths).
+# says nothing about speed (qemu translates every instruction), nor about real arm64 CPUs beyond
+# what qemu emulates (its CPU model decides which of oneDNN's aarch64 code paths run).
 #
-# Needs: a linux-x86_64 host with Maven and a JDK 17, `mvn verify` (or test-compile) done in this
-# checkout, and root with apt-get for what a fresh machine lacks (qemu-user-static, the cross
+# Needs: a linux-x86_64 host with Maven and a JDK 17, `mvn verify` done in this checkout and
+# `mvn install` of the library and platform/ (as .ci/run does before; each done here if
+# missing), and root with apt-get for what a fresh machine lacks (qemu-user-static, the cross
 # compiler, and the arm64 JRE, which is unpacked under target/arm64 and not installed: only
-# `dpkg --add-architecture arm64` touches the host's package setup). Takes about 6-8 minutes
-# on 2 cores; each step prints its time.
+# `dpkg --add-architecture arm64` touches the host's package setup). Took about 8 minutes on
+# 2 cores shared with other jobs; each step prints its time.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 
@@ -69,9 +70,10 @@ step_done
 step "cppbuild.sh linux-arm64"
 bash cppbuild.sh linux-arm64
 NATIVE_JAR=target/conv4j-$VERSION-linux-arm64.jar
-rm -rf "$OUT/lib" && mkdir -p "$OUT/lib" && unzip -q -o "$NATIVE_JAR" '*.so' -d "$OUT/lib"
-readelf -h "$OUT"/lib/dev/conv4j/kernels/linux-arm64/libjniNativeKernels.so | grep 'Machine:'
-if ! readelf -h "$OUT"/lib/dev/conv4j/kernels/linux-arm64/libjniNativeKernels.so | grep -q 'Machine: *AArch64'; then
+LIB=dev/conv4j/kernels/linux-arm64/libjniNativeKernels.so
+rm -rf "$OUT/lib" && mkdir -p "$OUT/lib" && (cd "$OUT/lib" && jar xf "$OLDPWD/$NATIVE_JAR" "$LIB")
+readelf -h "$OUT/lib/$LIB" | grep 'Machine:'
+if ! readelf -h "$OUT/lib/$LIB" | grep -q 'Machine: *AArch64'; then
     echo "arm64 check: $NATIVE_JAR does not hold an AArch64 libjniNativeKernels.so" >&2
     exit 1
 fi
