@@ -19,7 +19,7 @@
 # `mvn install` of the library and platform/ (as .ci/run does before; each done here if
 # missing), and root with apt-get for what a fresh machine lacks (qemu-user-static, the cross
 # compiler, and the arm64 JRE, which is unpacked under target/arm64 and not installed: only
-# `dpkg --add-architecture arm64` touches the host's package setup). Took about 8 minutes on
+# `dpkg --add-architecture arm64` touches the host's package setup). Took 4 to 8 minutes on
 # 2 cores shared with other jobs; each step prints its time.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
