@@ -304,13 +304,23 @@ static bool parallel_for(int threads, int64_t n, double item_cost, Body&& body) 
 #undef C4J_TARGET
 #endif
 
+#if C4J_NEON_SIMD
+#define C4J_NS neon
+#define C4J_VEC simd::Neon
+#define C4J_TARGET
+#include "conv4j_pool.inc"
+#undef C4J_NS
+#undef C4J_VEC
+#undef C4J_TARGET
+#endif
+
 namespace conv4j {
 namespace detail {
 
 // ---------------------------------------------------------------------------------------
 // Batched transpose: tiles small enough that the rows read and the rows written stay in L1,
-// each tile done in register blocks (8x8 floats or 8x4 int64 with AVX2) and plain loops at
-// its edges. Only moves bits: NaN payloads and -0 come out as they went in.
+// each tile done in register blocks (8x8 floats or 8x4 int64 with AVX2, 4x4 floats or 4x2
+// int64 with NEON) and plain loops at its edges. Only moves bits: NaN payloads and -0 come out as they went in.
 
 /** Transposes the tile rows [r0, r1) x cols [c0, c1) of in (rows x cols) into out (cols x rows). */
 using TileFn = void (*)(const void* in, void* out, int64_t rows, int64_t cols, int64_t r0, int64_t r1, int64_t c0,
@@ -407,6 +417,52 @@ C4J_TARGET_AVX2 static void transpose_tile_avx2(const void* vin, void* vout, int
 }
 #endif
 
+#if C4J_NEON_SIMD
+/** 4x4 32-bit block: in rows a..d (stride ldi) -> out rows (stride ldo). */
+static C4J_ALWAYS_INLINE void transpose_4x4_b32(const uint32_t* in, int64_t ldi, uint32_t* out, int64_t ldo) {
+    const uint32x4_t a = vld1q_u32(in), b = vld1q_u32(in + ldi);
+    const uint32x4_t c = vld1q_u32(in + 2 * ldi), d = vld1q_u32(in + 3 * ldi);
+    // t0 = a0 b0 a2 b2, t1 = a1 b1 a3 b3, t2 = c0 d0 c2 d2, t3 = c1 d1 c3 d3
+    const uint64x2_t t0 = vreinterpretq_u64_u32(vtrn1q_u32(a, b)), t1 = vreinterpretq_u64_u32(vtrn2q_u32(a, b));
+    const uint64x2_t t2 = vreinterpretq_u64_u32(vtrn1q_u32(c, d)), t3 = vreinterpretq_u64_u32(vtrn2q_u32(c, d));
+    // column j: the pair (a_j b_j) from t[j % 2] and (c_j d_j) from t[2 + j % 2], low half for j < 2
+    vst1q_u32(out, vreinterpretq_u32_u64(vtrn1q_u64(t0, t2)));
+    vst1q_u32(out + ldo, vreinterpretq_u32_u64(vtrn1q_u64(t1, t3)));
+    vst1q_u32(out + 2 * ldo, vreinterpretq_u32_u64(vtrn2q_u64(t0, t2)));
+    vst1q_u32(out + 3 * ldo, vreinterpretq_u32_u64(vtrn2q_u64(t1, t3)));
+}
+
+/** 4 rows x 2 columns of 64 bits: two 2x2 blocks, so each output row gets 32 contiguous bytes. */
+static C4J_ALWAYS_INLINE void transpose_4x2_b64(const uint64_t* in, int64_t ldi, uint64_t* out, int64_t ldo) {
+    const uint64x2_t a = vld1q_u64(in), b = vld1q_u64(in + ldi);
+    const uint64x2_t c = vld1q_u64(in + 2 * ldi), d = vld1q_u64(in + 3 * ldi);
+    vst1q_u64(out, vtrn1q_u64(a, b));
+    vst1q_u64(out + 2, vtrn1q_u64(c, d));
+    vst1q_u64(out + ldo, vtrn2q_u64(a, b));
+    vst1q_u64(out + ldo + 2, vtrn2q_u64(c, d));
+}
+
+template <class T>
+static void transpose_tile_neon(const void* vin, void* vout, int64_t rows, int64_t cols, int64_t r0, int64_t r1,
+                                int64_t c0, int64_t c1) {
+    constexpr int64_t BR = 4, BC = sizeof(T) == 4 ? 4 : 2;
+    const T* in = static_cast<const T*>(vin);
+    T* out = static_cast<T*>(vout);
+    const int64_t rb = r0 + (r1 - r0) / BR * BR, cb = c0 + (c1 - c0) / BC * BC;
+    for (int64_t r = r0; r < rb; r += BR) {
+        for (int64_t c = c0; c < cb; c += BC) {
+            if constexpr (sizeof(T) == 4) {
+                transpose_4x4_b32(in + r * cols + c, cols, out + c * rows + r, rows);
+            } else {
+                transpose_4x2_b64(in + r * cols + c, cols, out + c * rows + r, rows);
+            }
+        }
+    }
+    transpose_plain(in, out, rows, cols, r0, r1, cb, c1);  // the columns left of every row
+    transpose_plain(in, out, rows, cols, rb, r1, c0, cb);  // the rows left of the blocked columns
+}
+#endif
+
 struct Isa {
     const char* name;
     int lanes;
@@ -439,6 +495,11 @@ static const Isa kIsas[] = {
      transpose_tile_avx2<uint64_t>, avx512::adaptive_rows, avx512::fma_loop, has_avx512},
     {"avx2", simd::Avx2::L, avx2::pool_rows, avx2::pool_cl_positions, transpose_tile_avx2<uint32_t>,
      transpose_tile_avx2<uint64_t>, avx2::adaptive_rows, avx2::fma_loop, has_avx2},
+#endif
+#if C4J_NEON_SIMD
+    // Advanced SIMD is part of every AArch64 CPU.
+    {"neon", simd::Neon::L, neon::pool_rows, neon::pool_cl_positions, transpose_tile_neon<uint32_t>,
+     transpose_tile_neon<uint64_t>, neon::adaptive_rows, neon::fma_loop, always},
 #endif
     {"scalar", simd::Scalar::L, scalar::pool_rows, scalar::pool_cl_positions, transpose_tile_scalar<uint32_t>,
      transpose_tile_scalar<uint64_t>, scalar::adaptive_rows, scalar::fma_loop, always},

@@ -75,10 +75,10 @@ enum UnpoolDesc : int {
     UNPOOL_DESC_LENGTH = 3,
 };
 
-/** The active instruction-set path: "avx512", "avx2" or "scalar". */
+/** The active instruction-set path: "avx512", "avx2" or "scalar" on x86-64, "neon" or "scalar" on AArch64. */
 const char* isa();
 
-/** Chooses a path by name ("avx512", "avx2", "scalar" or "auto" for the best this CPU has).
+/** Chooses a path by name ("avx512", "avx2", "neon", "scalar" or "auto" for the best this CPU has).
  *  A path the CPU lacks is refused. Returns the active path afterwards. For tests and
  *  benchmarks; not meant to be switched while kernels run. */
 const char* select_isa(const char* name);

@@ -3,7 +3,9 @@
 // Each type offers the same static operations on L float lanes (F), L int32 lanes (I) and a
 // lane mask (M). The pooling bodies (conv4j_pool.inc) are written once against this interface
 // and compiled once per type, each copy with the matching function target attribute, so the
-// one library runs on any x86-64 CPU and picks the widest path at run time.
+// one x86-64 library runs on any x86-64 CPU and picks the widest path at run time. On AArch64
+// the library carries NEON (Advanced SIMD, part of every AArch64 CPU: no target attribute)
+// and scalar.
 //
 // Lane semantics that the kernels rely on:
 //  - max(v, m) returns v only when v > m (ties keep m, a NaN m stays, a NaN v is dropped);
@@ -33,6 +35,13 @@
 #endif
 #else
 #define C4J_X86_SIMD 0
+#endif
+
+#if defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+#define C4J_NEON_SIMD 1
+#include <arm_neon.h>
+#else
+#define C4J_NEON_SIMD 0
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -293,6 +302,106 @@ struct Avx512 {
 };
 
 #endif  // C4J_X86_SIMD
+
+#if C4J_NEON_SIMD
+
+/**
+ * AArch64 Advanced SIMD (NEON): 4 lanes; masks are all-ones / all-zeros lanes. NEON has no
+ * masked loads, stores or gathers: the *_n variants and gather go through a small array so
+ * that only the first n lanes touch memory.
+ */
+struct Neon {
+    static constexpr int L = 4;
+    using F = float32x4_t;
+    using I = int32x4_t;
+    using M = uint32x4_t;
+
+    static C4J_ALWAYS_INLINE F set1(float x) { return vdupq_n_f32(x); }
+    static C4J_ALWAYS_INLINE I set1i(int32_t x) { return vdupq_n_s32(x); }
+    static C4J_ALWAYS_INLINE I iota(int32_t s) {
+        const int32_t lanes[4] = {0, 1, 2, 3};
+        return vmulq_n_s32(vld1q_s32(lanes), s);
+    }
+    static C4J_ALWAYS_INLINE I addi(I a, I b) { return vaddq_s32(a, b); }
+
+    static C4J_ALWAYS_INLINE F loadu(const float* p) { return vld1q_f32(p); }
+    static C4J_ALWAYS_INLINE F loadu_n(const float* p, int n, float fill) {
+        float t[4] = {fill, fill, fill, fill};
+        for (int l = 0; l < n && l < 4; l++) {
+            t[l] = p[l];
+        }
+        return vld1q_f32(t);
+    }
+    static C4J_ALWAYS_INLINE F load_s2(const float* p) {
+        // a = p[0..3], b = p[3..6] (p[0 .. 7) is what the kernels guarantee readable):
+        // the even positions of p are a[0], a[2], b[1], b[3].
+        const F a = vld1q_f32(p), b = vld1q_f32(p + 3);
+        return vcombine_f32(vuzp1_f32(vget_low_f32(a), vget_high_f32(a)),
+                            vuzp2_f32(vget_low_f32(b), vget_high_f32(b)));
+    }
+    static C4J_ALWAYS_INLINE F load_s2_n(const float* p, int n) {
+        float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int l = 0; l < n && l < 4; l++) {
+            t[l] = p[2 * l];
+        }
+        return vld1q_f32(t);
+    }
+    static C4J_ALWAYS_INLINE F gather(const float* p, I vidx) { return gather_n(p, vidx, 4); }
+    static C4J_ALWAYS_INLINE F gather_n(const float* p, I vidx, int n) {
+        int32_t idx[4];
+        vst1q_s32(idx, vidx);
+        float t[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int l = 0; l < n && l < 4; l++) {
+            t[l] = p[idx[l]];
+        }
+        return vld1q_f32(t);
+    }
+
+    static C4J_ALWAYS_INLINE void storeu(float* p, F v) { vst1q_f32(p, v); }
+    static C4J_ALWAYS_INLINE void storeu_n(float* p, F v, int n) {
+        float t[4];
+        vst1q_f32(t, v);
+        for (int l = 0; l < n && l < 4; l++) {
+            p[l] = t[l];
+        }
+    }
+    static C4J_ALWAYS_INLINE void store_idx(int64_t* p, I rel, int64_t base) {
+        const int64x2_t b = vdupq_n_s64(base);
+        vst1q_s64(p, vaddq_s64(vmovl_s32(vget_low_s32(rel)), b));
+        vst1q_s64(p + 2, vaddq_s64(vmovl_high_s32(rel), b));
+    }
+    static C4J_ALWAYS_INLINE void store_idx_n(int64_t* p, I rel, int64_t base, int n) {
+        int32_t r[4];
+        vst1q_s32(r, rel);
+        for (int l = 0; l < n && l < 4; l++) {
+            p[l] = base + r[l];
+        }
+    }
+    static C4J_ALWAYS_INLINE void store_i(int32_t* p, I v) { vst1q_s32(p, v); }
+
+    static C4J_ALWAYS_INLINE F add(F a, F b) { return vaddq_f32(a, b); }
+    static C4J_ALWAYS_INLINE F mul(F a, F b) { return vmulq_f32(a, b); }
+    static C4J_ALWAYS_INLINE F fma(F a, F b, F c) { return vfmaq_f32(c, a, b); }
+    static C4J_ALWAYS_INLINE F div(F a, F b) { return vdivq_f32(a, b); }
+    static C4J_ALWAYS_INLINE F sqrt(F a) { return vsqrtq_f32(a); }
+    /** Not vmaxq_f32, which returns NaN when either lane is NaN: v > m ? v : m. */
+    static C4J_ALWAYS_INLINE F max(F v, F m) { return vbslq_f32(vcgtq_f32(v, m), v, m); }
+
+    static C4J_ALWAYS_INLINE M is_nan(F v) { return vmvnq_u32(vceqq_f32(v, v)); }
+    static C4J_ALWAYS_INLINE void max_step(F& m, F& nan, F v) {
+        m = vbslq_f32(vcgtq_f32(v, m), v, m);  // a NaN v keeps m
+        nan = vbslq_f32(is_nan(v), v, nan);
+    }
+    static C4J_ALWAYS_INLINE F max_result(F m, F nan) { return vbslq_f32(is_nan(nan), nan, m); }
+    static C4J_ALWAYS_INLINE void max_step_idx(F& m, I& idx, F v, I cur) {
+        const M take = vorrq_u32(vcgtq_f32(v, m), is_nan(v));
+        m = vbslq_f32(take, v, m);
+        idx = vbslq_s32(take, cur, idx);
+    }
+    static C4J_ALWAYS_INLINE float reduce_add(F a) { return vaddvq_f32(a); }
+};
+
+#endif  // C4J_NEON_SIMD
 
 }  // namespace simd
 }  // namespace conv4j

@@ -16,9 +16,10 @@ import dev.conv4j.spec.Tuples;
 import dev.conv4j.spec.UnpoolProblem;
 
 /**
- * conv4j's own native kernels (C++, vectorised for AVX-512 and AVX2 with a portable scalar
- * path chosen at run time): padding, max/average/LP pooling (also channels-last), adaptive
- * pooling, max unpooling, batched transposes (layout changes), and a peak-FLOPS probe.
+ * conv4j's own native kernels (C++, vectorised for AVX-512 and AVX2 on x86-64 and for NEON on
+ * AArch64, with a portable scalar path, chosen at run time): padding, max/average/LP pooling
+ * (also channels-last), adaptive pooling, max unpooling, batched transposes (layout changes),
+ * and a peak-FLOPS probe.
  *
  * <p>Problems come resolved by the geometry classes of {@code dev.conv4j.spec}; these methods
  * check none of PyTorch's rules again, only that the tensors fit the problem (open, of the
@@ -30,8 +31,8 @@ import dev.conv4j.spec.UnpoolProblem;
  *
  * <p>Kernels run on up to {@link #threads()} threads: by default the number of processors, or
  * the system property {@value #THREADS_PROPERTY}; {@link #setThreads} overrides both. The
- * system property {@value #ISA_PROPERTY} ({@code avx2} or {@code scalar}) caps the
- * instruction set, e.g. to compare paths.
+ * system property {@value #ISA_PROPERTY} ({@code avx2} or {@code scalar}; {@code scalar}
+ * on AArch64) caps the instruction set, e.g. to compare paths.
  */
 public final class Kernels {
     /** System property: the default thread count (a positive integer). */
@@ -73,16 +74,16 @@ public final class Kernels {
         return LOAD_ERROR;
     }
 
-    /** The active instruction-set path: {@code "avx512"}, {@code "avx2"} or {@code "scalar"}. */
+    /** The active instruction-set path: {@code "avx512"}, {@code "avx2"}, {@code "neon"} or {@code "scalar"}. */
     public static String isa() {
         requireAvailable();
         return NativeKernels.isa();
     }
 
     /**
-     * Chooses the path ({@code "avx512"}, {@code "avx2"}, {@code "scalar"}, or {@code "auto"} for
-     * the best the CPU has); a path the CPU lacks leaves the current one. Returns the active
-     * path. For tests and benchmarks: do not switch while kernels run.
+     * Chooses the path ({@code "avx512"}, {@code "avx2"}, {@code "neon"}, {@code "scalar"}, or
+     * {@code "auto"} for the best the CPU has); a path the CPU lacks leaves the current one.
+     * Returns the active path. For tests and benchmarks: do not switch while kernels run.
      */
     static String selectIsa(String name) {
         requireAvailable();

@@ -64,7 +64,7 @@ public final class NativeKernels {
     private NativeKernels() {
     }
 
-    /** {@code "avx512"}, {@code "avx2"} or {@code "scalar"}. */
+    /** {@code "avx512"}, {@code "avx2"}, {@code "neon"} or {@code "scalar"}. */
     public static native @Cast("const char*") String isa();
 
     /** Forces a path ({@code "auto"} for the best); returns the active one. */

@@ -510,8 +510,15 @@ final class Dnnl {
                 + (hash == null || hash.isNull() ? "" : " (" + hash.getString() + ")");
     }
 
-    /** The CPU ISA oneDNN dispatches to, by the name of its {@code dnnl_cpu_isa_*} constant. */
+    /**
+     * The CPU ISA oneDNN dispatches to, by the name of its {@code dnnl_cpu_isa_*} constant. Those
+     * constants name x86-64 ISAs only: elsewhere (aarch64) the query's value means none of them.
+     */
     static String effectiveIsa() {
+        String arch = System.getProperty("os.arch");
+        if (!"amd64".equals(arch) && !"x86_64".equals(arch)) {
+            return "not reported on " + arch + " (oneDNN's ISA query names x86-64 ISAs only)";
+        }
         int isa = dnnl_get_effective_cpu_isa();
         // Values are bit sets; avx10 aliases share values with avx512 ones: prefer the latter.
         int[] values = {dnnl_cpu_isa_sse41, dnnl_cpu_isa_avx, dnnl_cpu_isa_avx2, dnnl_cpu_isa_avx2_vnni,

@@ -41,8 +41,9 @@ import dev.conv4j.spec.UnpoolProblem;
 import dev.conv4j.spec.UnpoolSpec;
 
 /**
- * The native kernels on every instruction-set path this CPU has (AVX-512, AVX2, scalar): small
- * examples worked out by hand, then seeded random problems against the pure-Java reference.
+ * The native kernels on every instruction-set path this CPU has (AVX-512, AVX2, NEON,
+ * scalar): small examples worked out by hand, seeded random problems against the pure-Java
+ * reference, and every vector path against the scalar one bit for bit.
  *
  * <p>Tolerances: max pooling and indices exact (same taps, same comparisons); average and LP
  * {@code 1e-5 * (1 + |expected|)}, since the reference sums in double and the kernels in float
@@ -65,7 +66,7 @@ class KernelsTest {
     /** Every path this CPU can run. */
     static List<String> isas() {
         List<String> paths = new ArrayList<>();
-        for (String isa : new String[] {"avx512", "avx2", "scalar"}) {
+        for (String isa : new String[] {"avx512", "avx2", "neon", "scalar"}) {
             if (Kernels.selectIsa(isa).equals(isa)) {
                 paths.add(isa);
             }
@@ -104,7 +105,7 @@ class KernelsTest {
     @Test
     void reportsItsPathAndPeak() {
         String isa = Kernels.isa();
-        assertTrue(List.of("avx512", "avx2", "scalar").contains(isa), isa);
+        assertTrue(List.of("avx512", "avx2", "neon", "scalar").contains(isa), isa);
         assertTrue(isas().contains("scalar"));
         assertTrue(Kernels.peakGflops(1, 0.05) > 0);
         assertTrue(Kernels.peakGflops(2, 0.05) > 0);
@@ -832,6 +833,91 @@ class KernelsTest {
         }
         assertTrue(values > 10000, "too few values compared: " + values);
         assertTrue(nonZero > values / 10, "only " + nonZero + " of " + values + " expected values are non-zero");
+    }
+
+    /**
+     * Every vector path gives the scalar path's bits for pooling (planar and channels-last, any
+     * kind, with indices) and adaptive max pooling: each lane does the scalar loop's operations
+     * in the same order. (Adaptive average over long rows sums in lanes and may differ in the
+     * last bits; it is checked against the reference above.)
+     */
+    @ParameterizedTest
+    @MethodSource("isas")
+    void everyPathGivesTheScalarPathsBits(String isa) {
+        Random rnd = new Random(20261130L);
+        int ran = 0;
+        while (ran < 200) {
+            PoolKind kind = PoolKind.values()[ran % 3];
+            int dims = kind == PoolKind.LP ? 1 + rnd.nextInt(2) : 1 + rnd.nextInt(3);
+            int[] k = new int[dims];
+            int[] s = new int[dims];
+            int[] pad = new int[dims];
+            int[] dil = new int[dims];
+            long[] shape = new long[dims + 2];
+            shape[0] = 1 + rnd.nextInt(2);
+            shape[1] = 1 + rnd.nextInt(20);
+            for (int i = 0; i < dims; i++) {
+                shape[2 + i] = 1 + rnd.nextInt(i == dims - 1 ? 40 : 6);
+                k[i] = 1 + rnd.nextInt(4);
+                s[i] = 1 + rnd.nextInt(3);
+                pad[i] = rnd.nextInt(k[i] / 2 + 1);
+                dil[i] = 1 + rnd.nextInt(3);
+            }
+            PoolSpec spec = randomSpec(rnd, kind, dims, k, s, pad, dil);
+            PoolProblem p;
+            try {
+                p = PoolGeometry.forward(spec, shape);
+            } catch (IllegalArgumentException tooSmall) {
+                continue;
+            }
+            ran++;
+            int count = (int) product(shape);
+            float[] x = ran % 3 == 0 ? specialValues(rnd, count) : randomValues(rnd, shape, true);
+            boolean channelsLast = ran % 2 == 0;
+            Kernels.selectIsa("scalar");
+            Result want = channelsLast ? poolChannelsLast(p, x, shape) : pool(spec, x, shape);
+            assertEquals(isa, Kernels.selectIsa(isa));
+            Result got = channelsLast ? poolChannelsLast(p, x, shape) : pool(spec, x, shape);
+            String what = isa + " " + p + (channelsLast ? " channels-last" : "");
+            assertSameBits(what, kind == PoolKind.MAX, want.out, got.out);
+            if (kind == PoolKind.MAX) {
+                assertArrayEquals(want.idx, got.idx, what + " indices");
+            }
+        }
+        for (int t = 0; t < 60; t++) {
+            int dims = 1 + rnd.nextInt(3);
+            long[] shape = new long[dims + 2];
+            shape[0] = 1 + rnd.nextInt(2);
+            shape[1] = 1 + rnd.nextInt(3);
+            Long[] outSize = new Long[dims];
+            for (int i = 0; i < dims; i++) {
+                shape[2 + i] = 1 + rnd.nextInt(i == dims - 1 ? 70 : 8);
+                outSize[i] = rnd.nextInt(3) == 0 ? 1L : (long) (1 + rnd.nextInt((int) shape[2 + i] + 2));
+            }
+            AdaptivePoolSpec spec = AdaptivePoolSpec.of(PoolKind.MAX, dims, true, outSize);
+            float[] x = t % 3 == 0 ? specialValues(rnd, (int) product(shape)) : randomValues(rnd, shape, true);
+            Kernels.selectIsa("scalar");
+            Result want = adaptive(spec, x, shape);
+            Kernels.selectIsa(isa);
+            Result got = adaptive(spec, x, shape);
+            String what = isa + " adaptive max " + Arrays.toString(shape) + " -> " + Arrays.toString(outSize);
+            assertSameBits(what, true, want.out, got.out);
+            assertArrayEquals(want.idx, got.idx, what + " indices");
+        }
+    }
+
+    /** Bit for bit, except that an average or LP output that is NaN may hold either NaN it met. */
+    private static void assertSameBits(String what, boolean exactNan, float[] want, float[] got) {
+        assertEquals(want.length, got.length, what);
+        for (int i = 0; i < want.length; i++) {
+            int wb = Float.floatToRawIntBits(want[i]);
+            int gb = Float.floatToRawIntBits(got[i]);
+            boolean sameNan = !exactNan && Float.isNaN(want[i]) && Float.isNaN(got[i]);
+            if (wb != gb && !sameNan) {
+                fail(what + " at " + i + ": got " + got[i] + " (0x" + Integer.toHexString(gb) + "), scalar gave "
+                        + want[i] + " (0x" + Integer.toHexString(wb) + ")");
+            }
+        }
     }
 
     @Test
