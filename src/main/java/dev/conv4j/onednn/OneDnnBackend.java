@@ -284,7 +284,9 @@ public final class OneDnnBackend implements Backend {
             return;
         }
         int rank = problem.inputSpatial().length + 2;
-        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
+        if (ownPlanarPool(route, input, output, indices)) {
+            OwnKernels.pool(problem, input, output, indices, threads);
+        } else if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool(problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.pool(problem, input, output, indices, false);
@@ -294,6 +296,18 @@ public final class OneDnnBackend implements Backend {
             MemoryFormats.viaContiguous(new Tensor[] {input}, new Tensor[] {output, indices},
                     t -> OwnKernels.pool(problem, t[0], t[1], t[2], false));
         }
+    }
+
+    /**
+     * ROUTE DECISION (one place; a cost-based per-plan choice may replace it): whether a pooling
+     * call that oneDNN could run runs on our own planar kernel instead. Yes on contiguous
+     * NC(D)(H)W tensors: oneDNN's pooling reorders plain NCHW to a blocked layout and back
+     * around each call, our kernel reads the planes as they are (same divisors as oneDNN's
+     * route). Channels-last tensors stay on oneDNN. Calls routed to our kernels anyway (max,
+     * LP, divisor_override, ...) are not affected.
+     */
+    static boolean ownPlanarPool(OneDnnAdapter.Route route, Tensor input, Tensor output, Tensor indices) {
+        return route == OneDnnAdapter.Route.ONEDNN_POOLING && MemoryFormats.allContiguous(input, output, indices);
     }
 
     /**
@@ -313,7 +327,9 @@ public final class OneDnnBackend implements Backend {
             return;
         }
         int rank = problem.inputSpatial().length + 2;
-        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
+        if (ownPlanarPool(route, input, output, indices)) {
+            OwnKernels.adaptivePool(problem, input, output, indices, threads);
+        } else if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool(problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.adaptivePool(problem, input, output, indices);

@@ -94,6 +94,10 @@ final class OneDnnConvKernel implements ConvKernel {
             fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
             return;
         }
+        if (ownDepthwise(problem, format)) {
+            OwnKernels.depthwiseConv(problem, input, weight, bias, output, relu, backend.threads());
+            return;
+        }
         boolean fused = relu && fusable(input);
         backend.applyThreads();
         ConvPlan plan = plans.acquire(planKey(problem, fused, format), k -> createPlan(problem, fused, format));
@@ -105,6 +109,19 @@ final class OneDnnConvKernel implements ConvKernel {
         if (relu && !fused) {
             OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
         }
+    }
+
+    /**
+     * ROUTE DECISION (one place; a cost-based per-plan choice may replace it): whether this call
+     * runs on our own depthwise kernel instead of the oneDNN primitive. Yes for depthwise
+     * convolutions (groups == in_channels, any channel multiplier, zero padding) on contiguous
+     * NC(D)(H)W tensors, where oneDNN reorders to a blocked layout and back around each call;
+     * channels-last tensors stay on oneDNN, whose NHWC depthwise kernel reads them as they are.
+     * The own kernel fuses ReLU exactly (NaN stays), so it needs no finiteness check.
+     */
+    static boolean ownDepthwise(ConvProblem p, MemoryFormat format) {
+        return format == MemoryFormat.CONTIGUOUS && OwnKernels.available()
+                && dev.conv4j.kernels.Kernels.depthwise(p.spec());
     }
 
     /**

@@ -20,6 +20,11 @@ public final class Routes {
                     "oneDNN convolution_forward",
                     "weights prepacked once per layout (format any); asymmetric 'same' padding as left/right padding; "
                     + "dilation - 1; bias in the primitive"),
+            new Row("Conv1d/2d/3d depthwise", "groups == in_channels (any channel multiplier out/in), "
+                    + "padding_mode='zeros', contiguous NC(D)(H)W tensors; before the other Conv and ReLU rows",
+                    "own Kernels.depthwiseConv (a Sequential's ReLU fused, NaN kept)",
+                    "oneDNN reorders plain NCHW to a blocked layout and back around each depthwise call; the direct "
+                    + "kernel reads the planes as they are"),
             new Row("Conv1d/2d/3d", "a dimension with one output position and stride > 1",
                     "oneDNN convolution_forward with stride 1 there, on a oneDNN reorder copy of the input the window "
                     + "covers (when it ends before the input does)",
@@ -45,6 +50,11 @@ public final class Routes {
                     + "window past the padded input",
                     "oneDNN pooling_forward (avg_exclude_padding / avg_include_padding)",
                     "same divisor as PyTorch"),
+            new Row("AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d", "the oneDNN pooling routes on contiguous NC(D)(H)W "
+                    + "tensors",
+                    "own Kernels.pool / Kernels.adaptivePool on the planes",
+                    "oneDNN's pooling reorders plain NCHW to a blocked layout and back around each call; PyTorch's "
+                    + "divisors either way"),
             new Row("AvgPool1d/2d/3d", "divisor_override, or count_include_pad=True with a ceil-mode window past "
                     + "the padded input",
                     "own Kernels.pool",
