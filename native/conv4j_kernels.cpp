@@ -431,6 +431,7 @@ struct Isa {
     void (*adaptive_rows)(const AdaptiveArgs&, int64_t, int64_t);
     void (*dw_items)(const DwArgs&, int64_t, int64_t);
     void (*pool_fast_rows)(const PoolArgs&, int64_t, int64_t);
+    void (*plane_means)(const AdaptiveArgs&, int64_t, int64_t);
     float (*fma_loop)(int64_t, float);
     bool (*supported)();
 };
@@ -452,12 +453,15 @@ static const Isa kIsas[] = {
 #if C4J_X86_SIMD
     // AVX-512 transposes with AVX2's register blocks: the copy is bound by memory, not by width.
     {"avx512", simd::Avx512::L, avx512::pool_rows, avx512::pool_cl_positions, transpose_tile_avx2<uint32_t>,
-     transpose_tile_avx2<uint64_t>, avx512::adaptive_rows, avx512::dw_items, avx512::pool_fast_rows, avx512::fma_loop, has_avx512},
+     transpose_tile_avx2<uint64_t>, avx512::adaptive_rows,
+     avx512::dw_items, avx512::pool_fast_rows, avx512::plane_means, avx512::fma_loop, has_avx512},
     {"avx2", simd::Avx2::L, avx2::pool_rows, avx2::pool_cl_positions, transpose_tile_avx2<uint32_t>,
-     transpose_tile_avx2<uint64_t>, avx2::adaptive_rows, avx2::dw_items, avx2::pool_fast_rows, avx2::fma_loop, has_avx2},
+     transpose_tile_avx2<uint64_t>, avx2::adaptive_rows,
+     avx2::dw_items, avx2::pool_fast_rows, avx2::plane_means, avx2::fma_loop, has_avx2},
 #endif
     {"scalar", simd::Scalar::L, scalar::pool_rows, scalar::pool_cl_positions, transpose_tile_scalar<uint32_t>,
-     transpose_tile_scalar<uint64_t>, scalar::adaptive_rows, scalar::dw_items, scalar::pool_fast_rows, scalar::fma_loop, always},
+     transpose_tile_scalar<uint64_t>, scalar::adaptive_rows,
+     scalar::dw_items, scalar::pool_fast_rows, scalar::plane_means, scalar::fma_loop, always},
 };
 
 static const Isa* best_isa() {
@@ -921,6 +925,13 @@ int adaptive_pool(int kind, const int64_t* desc, const float* in, float* out, in
         return STATUS_BAD_ARGUMENT;
     }
     const Isa* isa = active();
+    if (kind == POOL_AVG && out_plane == 1) {
+        // global average: one sum per plane
+        a.in_data = in;
+        a.out_data = out;
+        auto body = [&](int64_t p0, int64_t p1) { isa->plane_means(a, p0, p1); };
+        return parallel_for(threads, a.planes, static_cast<double>(in_plane), body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
+    }
     const bool whole = a.in[0] % a.out[0] == 0 && a.in[1] % a.out[1] == 0 && a.in[2] % a.out[2] == 0;
     if (whole && a.out[2] >= isa->lanes) {
         // Equal windows that tile the input: plain pooling with kernel = stride = in / out, which

@@ -428,7 +428,7 @@ public final class Kernels {
      * which gives the same values as the general planar kernel; for tests and benchmarks that
      * compare the two. Returns the previous setting.
      */
-    static boolean poolFastPath(boolean enable) {
+    public static boolean poolFastPath(boolean enable) {
         requireAvailable();
         boolean before = NativeKernels.pool_fast_path(-1) == 1;
         NativeKernels.pool_fast_path(enable ? 1 : 0);

@@ -284,9 +284,7 @@ public final class OneDnnBackend implements Backend {
             return;
         }
         int rank = problem.inputSpatial().length + 2;
-        if (ownPlanarPool(route, input, output, indices)) {
-            OwnKernels.pool(problem, input, output, indices, threads);
-        } else if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
+        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool(problem.spec().opName(), OneDnnAdapter.pool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.pool(problem, input, output, indices, false);
@@ -299,15 +297,16 @@ public final class OneDnnBackend implements Backend {
     }
 
     /**
-     * ROUTE DECISION (one place; a cost-based per-plan choice may replace it): whether a pooling
-     * call that oneDNN could run runs on our own planar kernel instead. Yes on contiguous
-     * NC(D)(H)W tensors: oneDNN's pooling reorders plain NCHW to a blocked layout and back
-     * around each call, our kernel reads the planes as they are (same divisors as oneDNN's
-     * route). Channels-last tensors stay on oneDNN. Calls routed to our kernels anyway (max,
-     * LP, divisor_override, ...) are not affected.
+     * ROUTE DECISION (one place; a cost-based per-plan choice may replace it): whether an
+     * adaptive average pooling call that oneDNN could run runs on our own kernel instead. Yes for
+     * global pooling (every output size 1) on contiguous NC(D)(H)W tensors: one vectorised sum
+     * per plane, where oneDNN's NCHW pooling measured several times slower. Other shapes, and
+     * channels-last tensors, stay on oneDNN (our planar average pooling measured slower than
+     * oneDNN's on AvgPool2d(3, 1, 1) 256x28x28).
      */
-    static boolean ownPlanarPool(OneDnnAdapter.Route route, Tensor input, Tensor output, Tensor indices) {
-        return route == OneDnnAdapter.Route.ONEDNN_POOLING && MemoryFormats.allContiguous(input, output, indices);
+    static boolean ownGlobalAverage(AdaptivePoolProblem p, Tensor input, Tensor output) {
+        return OneDnnAdapter.route(p) == OneDnnAdapter.Route.ONEDNN_POOLING
+                && Arrays.stream(p.outputSpatial()).allMatch(o -> o == 1) && MemoryFormats.allContiguous(input, output);
     }
 
     /**
@@ -327,7 +326,7 @@ public final class OneDnnBackend implements Backend {
             return;
         }
         int rank = problem.inputSpatial().length + 2;
-        if (ownPlanarPool(route, input, output, indices)) {
+        if (indices == null && ownGlobalAverage(problem, input, output)) {
             OwnKernels.adaptivePool(problem, input, output, indices, threads);
         } else if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool(problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input, output);

@@ -39,11 +39,6 @@ final class OwnKernels {
         Kernels.adaptivePool(p, input, output, indices);
     }
 
-    /** Pooling on contiguous tensors on up to {@code threads} threads. */
-    static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices, int threads) {
-        Kernels.pool(p, input, output, indices, false, threads);
-    }
-
     /** Adaptive pooling on contiguous tensors on up to {@code threads} threads. */
     static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices, int threads) {
         Kernels.adaptivePool(p, input, output, indices, threads);

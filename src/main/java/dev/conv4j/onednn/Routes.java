@@ -23,8 +23,8 @@ public final class Routes {
             new Row("Conv1d/2d/3d depthwise", "groups == in_channels (any channel multiplier out/in), "
                     + "padding_mode='zeros', contiguous NC(D)(H)W tensors; before the other Conv and ReLU rows",
                     "own Kernels.depthwiseConv (a Sequential's ReLU fused, NaN kept)",
-                    "oneDNN reorders plain NCHW to a blocked layout and back around each depthwise call; the direct "
-                    + "kernel reads the planes as they are"),
+                    "oneDNN's NCHW depthwise convolution measured about 2x slower than this direct kernel "
+                    + "(NchwKernelsBench)"),
             new Row("Conv1d/2d/3d", "a dimension with one output position and stride > 1",
                     "oneDNN convolution_forward with stride 1 there, on a oneDNN reorder copy of the input the window "
                     + "covers (when it ends before the input does)",
@@ -50,11 +50,6 @@ public final class Routes {
                     + "window past the padded input",
                     "oneDNN pooling_forward (avg_exclude_padding / avg_include_padding)",
                     "same divisor as PyTorch"),
-            new Row("AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d", "the oneDNN pooling routes on contiguous NC(D)(H)W "
-                    + "tensors",
-                    "own Kernels.pool / Kernels.adaptivePool on the planes",
-                    "oneDNN's pooling reorders plain NCHW to a blocked layout and back around each call; PyTorch's "
-                    + "divisors either way"),
             new Row("AvgPool1d/2d/3d", "divisor_override, or count_include_pad=True with a ceil-mode window past "
                     + "the padded input",
                     "own Kernels.pool",
@@ -71,7 +66,11 @@ public final class Routes {
                     "the routes above without post-op, then a Java ReLU loop",
                     "oneDNN's relu post-op turns NaN into 0; torch.relu keeps NaN"),
             new Row("ReLU", "all", "Java loop", "oneDNN eltwise_relu turns NaN into 0 and -0.0 into +0.0"),
-            new Row("AdaptiveAvgPool1d/2d/3d", "every input size divisible by its output size (e.g. global pooling)",
+            new Row("AdaptiveAvgPool1d/2d/3d", "global (every output size 1), contiguous NC(D)(H)W tensors",
+                    "own Kernels.adaptivePool (one vectorised sum per plane)",
+                    "oneDNN's NCHW pooling measured 2-5x slower (NchwKernelsBench)"),
+            new Row("AdaptiveAvgPool1d/2d/3d", "every input size divisible by its output size (e.g. global pooling "
+                    + "on channels-last tensors)",
                     "oneDNN pooling_forward (avg, kernel = stride = in/out)", "identical windows"),
             new Row("AdaptiveAvgPool1d/2d/3d", "otherwise", "own Kernels.adaptivePool",
                     "overlapping, uneven windows"),
