@@ -553,8 +553,9 @@ static bool use_pool_fast_path(const PoolArgs& a, bool with_indices, int lanes) 
 }
 
 /**
- * depthwise_conv for weights with an infinity or NaN: taps in the padding are skipped (the
- * vector path multiplies them by zero, which is the same for finite weights only).
+ * depthwise_conv for weights with an infinity or NaN, and for huge dilations: plain loops over
+ * the taps that land in the input (the vector path multiplies padding taps by zero, which is
+ * the same for finite weights only, and caches rows as wide as the dilated kernel).
  */
 static void dw_items_exact(const DwArgs& a, int64_t i0, int64_t i1) {
     const int64_t ID = a.in[0], IH = a.in[1], IW = a.in[2];
@@ -824,9 +825,16 @@ int depthwise_conv(const int64_t* desc, const float* in, const float* weight, co
         finite = finite && std::isfinite(weight[i]);
     }
     const Isa* isa = active();
+    // The vector path's cached rows span every tap of a row ((KW-1)*DW/SW past the outputs):
+    // huge dilations run on the exact path, which reads the taps in place.
+    const double wq = static_cast<double>((a.out[2] + isa->lanes - 1) / isa->lanes * isa->lanes + 16) +
+                      static_cast<double>((a.k[2] - 1) * a.d[2] / a.s[2]) + 1.0;
+    const double span_d = static_cast<double>(std::min((a.k[0] - 1) * a.d[0] + 1, a.in[0]));
+    const double span_h = static_cast<double>(std::min((a.k[1] - 1) * a.d[1] + 1 + 4, a.in[1]));
+    const bool small_rows = 4.0 * span_d * span_h * static_cast<double>(a.s[2]) * wq * 4.0 <= 16.0 * 1024 * 1024;
     const int64_t items = planes * a.out[0] * a.out[1];
     const double cost = static_cast<double>(a.multiplier) * static_cast<double>(a.out[2]) * static_cast<double>(taps);
-    if (!finite) {
+    if (!finite || !small_rows) {
         auto body = [&](int64_t i0, int64_t i1) { dw_items_exact(a, i0, i1); };
         return parallel_for(threads, items, cost, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
     }
