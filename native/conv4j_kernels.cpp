@@ -1,6 +1,7 @@
 // conv4j native kernels: argument checks, the thread pool, run-time ISA dispatch, and the
 // kernels that need no SIMD of their own (pad, max_unpool). The pooling bodies are in
-// conv4j_pool.inc, compiled here once per instruction set.
+// conv4j_pool.inc, the depthwise convolution and the planar pooling fast path in
+// conv4j_direct.inc, both compiled here once per instruction set.
 #if defined(__linux__) || defined(__APPLE__)
 #include <dlfcn.h>
 #endif
@@ -110,6 +111,16 @@ struct AdaptiveArgs {
     const float* in_data;
     float* out_data;
     int64_t* idx_data;
+};
+
+struct DwArgs {
+    int64_t channels, multiplier;
+    int64_t in[3], out[3], k[3], s[3], p[3], d[3];
+    bool relu;
+    const float* in_data;
+    const float* weight;
+    const float* bias;  // nullable
+    float* out_data;
 };
 
 /** LP pooling after the average: (sign(t) * relu(|t|)) * kernel volume, then ^(1/p). */
@@ -282,6 +293,7 @@ static bool parallel_for(int threads, int64_t n, double item_cost, Body&& body) 
 #define C4J_VEC simd::Scalar
 #define C4J_TARGET
 #include "conv4j_pool.inc"
+#include "conv4j_direct.inc"
 #undef C4J_NS
 #undef C4J_VEC
 #undef C4J_TARGET
@@ -291,6 +303,7 @@ static bool parallel_for(int threads, int64_t n, double item_cost, Body&& body) 
 #define C4J_VEC simd::Avx2
 #define C4J_TARGET C4J_TARGET_AVX2
 #include "conv4j_pool.inc"
+#include "conv4j_direct.inc"
 #undef C4J_NS
 #undef C4J_VEC
 #undef C4J_TARGET
@@ -299,6 +312,7 @@ static bool parallel_for(int threads, int64_t n, double item_cost, Body&& body) 
 #define C4J_VEC simd::Avx512
 #define C4J_TARGET C4J_TARGET_AVX512
 #include "conv4j_pool.inc"
+#include "conv4j_direct.inc"
 #undef C4J_NS
 #undef C4J_VEC
 #undef C4J_TARGET
@@ -309,6 +323,7 @@ static bool parallel_for(int threads, int64_t n, double item_cost, Body&& body) 
 #define C4J_VEC simd::Neon
 #define C4J_TARGET
 #include "conv4j_pool.inc"
+#include "conv4j_direct.inc"
 #undef C4J_NS
 #undef C4J_VEC
 #undef C4J_TARGET
@@ -471,6 +486,9 @@ struct Isa {
     TileFn transpose_tile4;
     TileFn transpose_tile8;
     void (*adaptive_rows)(const AdaptiveArgs&, int64_t, int64_t);
+    void (*dw_items)(const DwArgs&, int64_t, int64_t);
+    void (*pool_fast_rows)(const PoolArgs&, int64_t, int64_t);
+    void (*plane_means)(const AdaptiveArgs&, int64_t, int64_t);
     float (*fma_loop)(int64_t, float);
     bool (*supported)();
 };
@@ -492,17 +510,21 @@ static const Isa kIsas[] = {
 #if C4J_X86_SIMD
     // AVX-512 transposes with AVX2's register blocks: the copy is bound by memory, not by width.
     {"avx512", simd::Avx512::L, avx512::pool_rows, avx512::pool_cl_positions, transpose_tile_avx2<uint32_t>,
-     transpose_tile_avx2<uint64_t>, avx512::adaptive_rows, avx512::fma_loop, has_avx512},
+     transpose_tile_avx2<uint64_t>, avx512::adaptive_rows,
+     avx512::dw_items, avx512::pool_fast_rows, avx512::plane_means, avx512::fma_loop, has_avx512},
     {"avx2", simd::Avx2::L, avx2::pool_rows, avx2::pool_cl_positions, transpose_tile_avx2<uint32_t>,
-     transpose_tile_avx2<uint64_t>, avx2::adaptive_rows, avx2::fma_loop, has_avx2},
+     transpose_tile_avx2<uint64_t>, avx2::adaptive_rows,
+     avx2::dw_items, avx2::pool_fast_rows, avx2::plane_means, avx2::fma_loop, has_avx2},
 #endif
 #if C4J_NEON_SIMD
     // Advanced SIMD is part of every AArch64 CPU.
     {"neon", simd::Neon::L, neon::pool_rows, neon::pool_cl_positions, transpose_tile_neon<uint32_t>,
-     transpose_tile_neon<uint64_t>, neon::adaptive_rows, neon::fma_loop, always},
+     transpose_tile_neon<uint64_t>, neon::adaptive_rows,
+     neon::dw_items, neon::pool_fast_rows, neon::plane_means, neon::fma_loop, always},
 #endif
     {"scalar", simd::Scalar::L, scalar::pool_rows, scalar::pool_cl_positions, transpose_tile_scalar<uint32_t>,
-     transpose_tile_scalar<uint64_t>, scalar::adaptive_rows, scalar::fma_loop, always},
+     transpose_tile_scalar<uint64_t>, scalar::adaptive_rows,
+     scalar::dw_items, scalar::pool_fast_rows, scalar::plane_means, scalar::fma_loop, always},
 };
 
 static const Isa* best_isa() {
@@ -569,6 +591,75 @@ static inline int64_t pad_source(int mode, int64_t p, int64_t size, int64_t befo
     }
 }
 
+/**
+ * Whether a planar pool() call runs on pool_fast_rows (conv4j_direct.inc) instead of
+ * pool_rows: max without indices and average, when the padded rows it caches stay small.
+ * pool_rows keeps indices (its vector lanes carry them), LP pooling, and windows that read
+ * each input row once (kernel <= stride in W and H), where padding a copy of the row first
+ * costs more than it saves.
+ */
+static std::atomic<bool> g_pool_fast{true};
+
+static bool use_pool_fast_path(const PoolArgs& a, bool with_indices, int lanes) {
+    if (!g_pool_fast.load(std::memory_order_relaxed) || with_indices || (a.kind != POOL_MAX && a.kind != POOL_AVG)) {
+        return false;
+    }
+    if (a.k[2] <= a.s[2] && a.k[1] <= a.s[1] && a.k[0] <= a.s[0]) {
+        return false;
+    }
+    const double wq = static_cast<double>((a.out[2] + lanes - 1) / lanes * lanes) +
+                      static_cast<double>((a.k[2] - 1) * a.d[2] / a.s[2]) + 1.0;
+    const double span_d = static_cast<double>(std::min((a.k[0] - 1) * a.d[0] + 1, a.in[0]));
+    const double span_h = static_cast<double>(std::min((a.k[1] - 1) * a.d[1] + 1, a.in[1]));
+    const double cache_bytes = span_d * span_h * static_cast<double>(a.s[2]) * wq * 4.0;
+    return cache_bytes <= 4.0 * 1024 * 1024;
+}
+
+/**
+ * depthwise_conv for weights with an infinity or NaN, and for huge dilations: plain loops over
+ * the taps that land in the input (the vector path multiplies padding taps by zero, which is
+ * the same for finite weights only, and caches rows as wide as the dilated kernel).
+ */
+static void dw_items_exact(const DwArgs& a, int64_t i0, int64_t i1) {
+    const int64_t ID = a.in[0], IH = a.in[1], IW = a.in[2];
+    const int64_t OD = a.out[0], OH = a.out[1], OW = a.out[2];
+    const int64_t KD = a.k[0], KH = a.k[1], KW = a.k[2];
+    const int64_t C = a.channels, M = a.multiplier;
+    const int64_t plane_out = OD * OH * OW;
+    for (int64_t i = i0; i < i1; i++) {
+        const int64_t oh = i % OH, od = (i / OH) % OD, plane = i / (OD * OH);
+        const int64_t n = plane / C, c = plane % C;
+        const float* src = a.in_data + plane * ID * IH * IW;
+        for (int64_t j = 0; j < M; j++) {
+            const int64_t oc = c * M + j;
+            const float* w = a.weight + oc * KD * KH * KW;
+            float* out = a.out_data + (n * C * M + oc) * plane_out + (od * OH + oh) * OW;
+            for (int64_t ow = 0; ow < OW; ow++) {
+                float acc = a.bias != nullptr ? a.bias[oc] : 0.0f;
+                for (int64_t kd = 0; kd < KD; kd++) {
+                    const int64_t id = od * a.s[0] - a.p[0] + kd * a.d[0];
+                    if (id < 0 || id >= ID) {
+                        continue;
+                    }
+                    for (int64_t kh = 0; kh < KH; kh++) {
+                        const int64_t ih = oh * a.s[1] - a.p[1] + kh * a.d[1];
+                        if (ih < 0 || ih >= IH) {
+                            continue;
+                        }
+                        for (int64_t kw = 0; kw < KW; kw++) {
+                            const int64_t iw = ow * a.s[2] - a.p[2] + kw * a.d[2];
+                            if (iw >= 0 && iw < IW) {
+                                acc += src[(id * IH + ih) * IW + iw] * w[(kd * KH + kh) * KW + kw];
+                            }
+                        }
+                    }
+                }
+                out[ow] = a.relu && acc < 0.0f ? 0.0f : acc;
+            }
+        }
+    }
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------
@@ -587,6 +678,13 @@ const char* select_isa(const char* name) {
         }
     }
     return isa();
+}
+
+int pool_fast_path(int enable) {
+    if (enable == 0 || enable == 1) {
+        detail::g_pool_fast.store(enable == 1, std::memory_order_relaxed);
+    }
+    return detail::g_pool_fast.load(std::memory_order_relaxed) ? 1 : 0;
 }
 
 int pad(int mode, const int64_t* desc, const float* in, float* out, int threads) {
@@ -731,8 +829,80 @@ int pool(int kind, const int64_t* desc, double norm_type, const float* in, float
                                                                                                : STATUS_OUT_OF_MEMORY;
     }
     const int64_t rows = a.planes * a.out[0] * a.out[1];
+    if (use_pool_fast_path(a, indices != nullptr, isa->lanes)) {
+        auto body = [&](int64_t r0, int64_t r1) { isa->pool_fast_rows(a, r0, r1); };
+        return parallel_for(threads, rows, static_cast<double>(a.out[2]) * taps, body) ? STATUS_OK
+                                                                                        : STATUS_OUT_OF_MEMORY;
+    }
     auto body = [&](int64_t r0, int64_t r1) { isa->pool_rows(a, r0, r1); };
     return parallel_for(threads, rows, static_cast<double>(a.out[2]) * taps, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
+}
+
+int depthwise_conv(const int64_t* desc, const float* in, const float* weight, const float* bias, float* out,
+                   int threads) {
+    using namespace detail;
+    if (desc == nullptr || !valid_threads(threads)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    DwArgs a{};
+    const int64_t batch = desc[DW_DESC_BATCH];
+    a.channels = desc[DW_DESC_CHANNELS];
+    a.multiplier = desc[DW_DESC_MULTIPLIER];
+    const int64_t relu = desc[DW_DESC_RELU];
+    for (int i = 0; i < 3; i++) {
+        a.in[i] = desc[DW_DESC_IN + i];
+        a.out[i] = desc[DW_DESC_OUT + i];
+        a.k[i] = desc[DW_DESC_KERNEL + i];
+        a.s[i] = desc[DW_DESC_STRIDE + i];
+        a.p[i] = desc[DW_DESC_PAD + i];
+        a.d[i] = desc[DW_DESC_DILATION + i];
+        if (a.in[i] < 1 || a.in[i] > INT32_MAX || a.out[i] < 0 || a.k[i] < 1 || a.s[i] < 1 || a.p[i] < 0 ||
+            a.d[i] < 1 || a.k[i] > INT32_MAX || a.s[i] > INT32_MAX || a.p[i] > INT32_MAX || a.d[i] > INT32_MAX) {
+            return STATUS_BAD_ARGUMENT;
+        }
+    }
+    if (batch < 0 || a.channels < 0 || a.multiplier < 1 || (relu != 0 && relu != 1)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    a.relu = relu == 1;
+    int64_t in_plane = 0, out_plane = 0, taps = 0, planes = 0, out_channels = 0, total = 0, in_total = 0, span = 0;
+    if (!checked_product(a.in, 3, in_plane) || !checked_product(a.out, 3, out_plane) ||
+        !checked_product(a.k, 3, taps) || !checked_mul(batch, a.channels, planes) ||
+        !checked_mul(a.channels, a.multiplier, out_channels) || !checked_mul(planes * a.multiplier, out_plane, total) ||
+        !checked_mul(planes, in_plane, in_total) || !checked_mul(out_channels, taps, span) ||
+        !checked_mul(a.s[2], a.out[2] + 64, span) || !checked_mul((a.k[2] - 1), a.d[2], span)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (total == 0) {
+        return STATUS_OK;
+    }
+    if (in == nullptr || weight == nullptr || out == nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    a.in_data = in;
+    a.weight = weight;
+    a.bias = bias;
+    a.out_data = out;
+    bool finite = true;
+    for (int64_t i = 0; i < out_channels * taps; i++) {
+        finite = finite && std::isfinite(weight[i]);
+    }
+    const Isa* isa = active();
+    // The vector path's cached rows span every tap of a row ((KW-1)*DW/SW past the outputs):
+    // huge dilations run on the exact path, which reads the taps in place.
+    const double wq = static_cast<double>((a.out[2] + isa->lanes - 1) / isa->lanes * isa->lanes + 16) +
+                      static_cast<double>((a.k[2] - 1) * a.d[2] / a.s[2]) + 1.0;
+    const double span_d = static_cast<double>(std::min((a.k[0] - 1) * a.d[0] + 1, a.in[0]));
+    const double span_h = static_cast<double>(std::min((a.k[1] - 1) * a.d[1] + 1 + 4, a.in[1]));
+    const bool small_rows = 4.0 * span_d * span_h * static_cast<double>(a.s[2]) * wq * 4.0 <= 16.0 * 1024 * 1024;
+    const int64_t items = planes * a.out[0] * a.out[1];
+    const double cost = static_cast<double>(a.multiplier) * static_cast<double>(a.out[2]) * static_cast<double>(taps);
+    if (!finite || !small_rows) {
+        auto body = [&](int64_t i0, int64_t i1) { dw_items_exact(a, i0, i1); };
+        return parallel_for(threads, items, cost, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
+    }
+    auto body = [&](int64_t i0, int64_t i1) { isa->dw_items(a, i0, i1); };
+    return parallel_for(threads, items, cost, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
 }
 
 int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const void* in, void* out, int threads) {
@@ -826,6 +996,13 @@ int adaptive_pool(int kind, const int64_t* desc, const float* in, float* out, in
         return STATUS_BAD_ARGUMENT;
     }
     const Isa* isa = active();
+    if (kind == POOL_AVG && out_plane == 1) {
+        // global average: one sum per plane
+        a.in_data = in;
+        a.out_data = out;
+        auto body = [&](int64_t p0, int64_t p1) { isa->plane_means(a, p0, p1); };
+        return parallel_for(threads, a.planes, static_cast<double>(in_plane), body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
+    }
     const bool whole = a.in[0] % a.out[0] == 0 && a.in[1] % a.out[1] == 0 && a.in[2] % a.out[2] == 0;
     if (whole && a.out[2] >= isa->lanes) {
         // Equal windows that tile the input: plain pooling with kernel = stride = in / out, which

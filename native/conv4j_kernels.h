@@ -58,6 +58,22 @@ enum AdaptiveDesc : int {
     ADAPTIVE_DESC_LENGTH = 7,
 };
 
+/** depthwise_conv(): batch N, input channels C, channel multiplier M (output channels = C * M),
+ *  input D H W, output D H W, kernel, stride, padding before, dilation (each D H W), relu (0/1). */
+enum DepthwiseDesc : int {
+    DW_DESC_BATCH = 0,
+    DW_DESC_CHANNELS = 1,
+    DW_DESC_MULTIPLIER = 2,
+    DW_DESC_IN = 3,
+    DW_DESC_OUT = 6,
+    DW_DESC_KERNEL = 9,
+    DW_DESC_STRIDE = 12,
+    DW_DESC_PAD = 15,
+    DW_DESC_DILATION = 18,
+    DW_DESC_RELU = 21,
+    DW_DESC_LENGTH = 22,
+};
+
 /** pad(): planes, input D H W, padding before D H W, padding after D H W. */
 enum PadDesc : int {
     PAD_DESC_PLANES = 0,
@@ -82,6 +98,11 @@ const char* isa();
  *  A path the CPU lacks is refused. Returns the active path afterwards. For tests and
  *  benchmarks; not meant to be switched while kernels run. */
 const char* select_isa(const char* name);
+
+/** Enables (1) or disables (0) pool()'s planar fast path (max without indices, average: rows
+ *  padded and phase-split once, conv4j_direct.inc); other values only query. Returns the
+ *  setting. Both paths give the same values; for tests and benchmarks. */
+int pool_fast_path(int enable);
 
 /**
  * Pads each plane of `in` (planes x D x H x W) into `out` (planes x (D+before+after) x ...):
@@ -110,6 +131,18 @@ int pad(int mode, const int64_t* desc, const float* in, float* out, int threads)
  */
 int pool(int kind, const int64_t* desc, double norm_type, const float* in, float* out, int64_t* indices,
          int threads);
+
+/**
+ * Depthwise convolution (groups = C) with zero padding, on in [N][C][D][H][W], weight
+ * [C*M][1][KD][KH][KW], bias [C*M] (nullable), out [N][C*M][OD][OH][OW]: output channel
+ * c*M + j reads input channel c; out = bias + sum of in * weight over the taps that land inside
+ * the input (padding taps are skipped; the output size fixes the padding after), then, with
+ * relu, torch.relu (x < 0 -> +0; NaN and -0.0 stay). Sums are in float, in a different order
+ * than PyTorch's (within rounding). Work is split over output rows of the input planes, each
+ * row computing its M output channels.
+ */
+int depthwise_conv(const int64_t* desc, const float* in, const float* weight, const float* bias, float* out,
+                   int threads);
 
 /**
  * For each of `batches` matrices, writes the transpose of the row-major rows x cols matrix

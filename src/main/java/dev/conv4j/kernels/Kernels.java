@@ -7,6 +7,8 @@ import java.util.Objects;
 import dev.conv4j.DType;
 import dev.conv4j.Tensor;
 import dev.conv4j.spec.AdaptivePoolProblem;
+import dev.conv4j.spec.ConvProblem;
+import dev.conv4j.spec.ConvSpec;
 import dev.conv4j.spec.PadGeometry;
 import dev.conv4j.spec.PaddingMode;
 import dev.conv4j.spec.PoolKind;
@@ -18,8 +20,8 @@ import dev.conv4j.spec.UnpoolProblem;
 /**
  * conv4j's own native kernels (C++, vectorised for AVX-512 and AVX2 on x86-64 and for NEON on
  * AArch64, with a portable scalar path, chosen at run time): padding, max/average/LP pooling
- * (also channels-last), adaptive pooling, max unpooling, batched transposes (layout changes),
- * and a peak-FLOPS probe.
+ * (also channels-last), adaptive pooling, max unpooling, depthwise convolution, batched
+ * transposes (layout changes), and a peak-FLOPS probe.
  *
  * <p>Problems come resolved by the geometry classes of {@code dev.conv4j.spec}; these methods
  * check none of PyTorch's rules again, only that the tensors fit the problem (open, of the
@@ -31,8 +33,9 @@ import dev.conv4j.spec.UnpoolProblem;
  *
  * <p>Kernels run on up to {@link #threads()} threads: by default the number of processors, or
  * the system property {@value #THREADS_PROPERTY}; {@link #setThreads} overrides both. The
- * system property {@value #ISA_PROPERTY} ({@code avx2} or {@code scalar}; {@code scalar}
- * on AArch64) caps the instruction set, e.g. to compare paths.
+ * methods with a {@code threads} argument use that count instead. The system property
+ * {@value #ISA_PROPERTY} ({@code avx2} or {@code scalar}; {@code scalar} on AArch64) caps the
+ * instruction set, e.g. to compare paths.
  */
 public final class Kernels {
     /** System property: the default thread count (a positive integer). */
@@ -248,7 +251,14 @@ public final class Kernels {
      * {@code (d * H + h) * W + w}.
      */
     public static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices, boolean channelsLast) {
+        pool(p, input, output, indices, channelsLast, threads());
+    }
+
+    /** {@link #pool(PoolProblem, Tensor, Tensor, Tensor, boolean)} on up to {@code threads} threads. */
+    public static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices, boolean channelsLast,
+            int threads) {
         requireAvailable();
+        checkThreads(threads);
         Objects.requireNonNull(p, "problem");
         PoolSpec s = p.spec();
         long planes = Math.multiplyExact(p.batch(), p.channels());
@@ -286,7 +296,7 @@ public final class Kernels {
         desc[NativeKernels.POOL_DESC_CHANNELS_LAST] = channelsLast ? 1 : 0;
         try {
             int status = NativeKernels.pool(poolKind(s.kind()), desc, s.normType(), input.address(), output.address(),
-                    indices == null ? 0L : indices.address(), threads());
+                    indices == null ? 0L : indices.address(), threads);
             checkStatus(status, what);
         } finally {
             Reference.reachabilityFence(input);
@@ -302,7 +312,13 @@ public final class Kernels {
      * @param indices as in {@link #pool}, or null; max only
      */
     public static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices) {
+        adaptivePool(p, input, output, indices, threads());
+    }
+
+    /** {@link #adaptivePool(AdaptivePoolProblem, Tensor, Tensor, Tensor)} on up to {@code threads} threads. */
+    public static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices, int threads) {
         requireAvailable();
+        checkThreads(threads);
         Objects.requireNonNull(p, "problem");
         PoolKind kind = p.spec().kind();
         long planes = Math.multiplyExact(p.batch(), p.channels());
@@ -328,13 +344,95 @@ public final class Kernels {
         }
         try {
             int status = NativeKernels.adaptive_pool(poolKind(kind), desc, input.address(), output.address(),
-                    indices == null ? 0L : indices.address(), threads());
+                    indices == null ? 0L : indices.address(), threads);
             checkStatus(status, what);
         } finally {
             Reference.reachabilityFence(input);
             Reference.reachabilityFence(output);
             Reference.reachabilityFence(indices);
         }
+    }
+
+    /**
+     * Whether {@link #depthwiseConv} computes convolutions of this spec: a (not transposed)
+     * convolution with {@code groups == in_channels} (any channel multiplier
+     * {@code out_channels / in_channels}), zero padding, 1 to 3 spatial dims.
+     */
+    public static boolean depthwise(ConvSpec spec) {
+        return !spec.transposed() && spec.groups() == spec.inChannels() && spec.paddingMode() == PaddingMode.ZEROS
+                && spec.dims() >= 1 && spec.dims() <= 3;
+    }
+
+    /**
+     * Depthwise convolution ({@link #depthwise} specs) on contiguous NC(D)(H)W tensors: output
+     * channel {@code c * M + j} is input channel {@code c} convolved with its own kernel, plus
+     * its bias; padding taps are skipped (as zeros would add nothing), the output size fixes the
+     * padding after. With {@code relu}, {@code torch.relu} of that (NaN and -0.0 stay). Sums run
+     * in float in another order than PyTorch's, within rounding.
+     *
+     * @param weight {@code [C * M, 1, k...]}, contiguous
+     * @param bias {@code [C * M]}, or null
+     * @param threads at most this many threads (the caller's included)
+     */
+    public static void depthwiseConv(ConvProblem p, Tensor input, Tensor weight, Tensor bias, Tensor output,
+            boolean relu, int threads) {
+        requireAvailable();
+        Objects.requireNonNull(p, "problem");
+        checkThreads(threads);
+        ConvSpec s = p.spec();
+        if (!depthwise(s)) {
+            throw new IllegalArgumentException("depthwiseConv needs a convolution with groups == in_channels and "
+                    + "zero padding, but got " + s);
+        }
+        String what = p.toString();
+        checkTensor("input", input, DType.FLOAT32, product(p.batchedInputShape()), what);
+        checkTensor("output", output, DType.FLOAT32, product(p.batchedOutputShape()), what);
+        checkTensor("weight", weight, DType.FLOAT32, product(s.weightShape()), what);
+        if (bias != null) {
+            checkTensor("bias", bias, DType.FLOAT32, s.outChannels(), what);
+        }
+        requireDistinct(input, output);
+        long[] desc = new long[NativeKernels.DW_DESC_LENGTH];
+        desc[NativeKernels.DW_DESC_BATCH] = p.batch();
+        desc[NativeKernels.DW_DESC_CHANNELS] = s.inChannels();
+        desc[NativeKernels.DW_DESC_MULTIPLIER] = s.inChannels() == 0 ? 1 : s.outChannels() / s.inChannels();
+        long[] in3 = Tuples.to3(p.inputSpatial(), 1);
+        long[] out3 = Tuples.to3(p.outputSpatial(), 1);
+        int[] k3 = Tuples.to3(s.kernelSize(), 1);
+        int[] s3 = Tuples.to3(s.stride(), 1);
+        int[] p3 = Tuples.to3(p.padBefore(), 0);
+        int[] d3 = Tuples.to3(s.dilation(), 1);
+        for (int i = 0; i < 3; i++) {
+            desc[NativeKernels.DW_DESC_IN + i] = in3[i];
+            desc[NativeKernels.DW_DESC_OUT + i] = out3[i];
+            desc[NativeKernels.DW_DESC_KERNEL + i] = k3[i];
+            desc[NativeKernels.DW_DESC_STRIDE + i] = s3[i];
+            desc[NativeKernels.DW_DESC_PAD + i] = p3[i];
+            desc[NativeKernels.DW_DESC_DILATION + i] = d3[i];
+        }
+        desc[NativeKernels.DW_DESC_RELU] = relu ? 1 : 0;
+        try {
+            int status = NativeKernels.depthwise_conv(desc, input.address(), weight.address(),
+                    bias == null ? 0L : bias.address(), output.address(), threads);
+            checkStatus(status, what);
+        } finally {
+            Reference.reachabilityFence(input);
+            Reference.reachabilityFence(weight);
+            Reference.reachabilityFence(bias);
+            Reference.reachabilityFence(output);
+        }
+    }
+
+    /**
+     * Enables or disables the planar fast path of {@link #pool} (max without indices, average),
+     * which gives the same values as the general planar kernel; for tests and benchmarks that
+     * compare the two. Returns the previous setting.
+     */
+    public static boolean poolFastPath(boolean enable) {
+        requireAvailable();
+        boolean before = NativeKernels.pool_fast_path(-1) == 1;
+        NativeKernels.pool_fast_path(enable ? 1 : 0);
+        return before;
     }
 
     /**
@@ -430,6 +528,13 @@ public final class Kernels {
     }
 
     // ---------------------------------------------------------------------------------------
+
+    private static void checkThreads(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads should be between 1 and " + MAX_THREADS + ", but got "
+                    + threads);
+        }
+    }
 
     private static void requireAvailable() {
         if (LOAD_ERROR != null) {

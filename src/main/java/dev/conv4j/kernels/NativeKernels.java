@@ -48,6 +48,19 @@ public final class NativeKernels {
     static final int ADAPTIVE_DESC_OUT = 4;
     static final int ADAPTIVE_DESC_LENGTH = 7;
 
+    // depthwise_conv() descriptor layout (conv4j::DepthwiseDesc)
+    static final int DW_DESC_BATCH = 0;
+    static final int DW_DESC_CHANNELS = 1;
+    static final int DW_DESC_MULTIPLIER = 2;
+    static final int DW_DESC_IN = 3;
+    static final int DW_DESC_OUT = 6;
+    static final int DW_DESC_KERNEL = 9;
+    static final int DW_DESC_STRIDE = 12;
+    static final int DW_DESC_PAD = 15;
+    static final int DW_DESC_DILATION = 18;
+    static final int DW_DESC_RELU = 21;
+    static final int DW_DESC_LENGTH = 22;
+
     // pad() descriptor layout (conv4j::PadDesc)
     static final int PAD_DESC_PLANES = 0;
     static final int PAD_DESC_IN = 1;
@@ -75,6 +88,12 @@ public final class NativeKernels {
 
     public static native int pool(int kind, @Cast("const int64_t*") long[] desc, double normType,
             @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);
+
+    /** 1 or 0 enables or disables pool()'s planar fast path; other values query. Returns the setting. */
+    public static native int pool_fast_path(int enable);
+
+    public static native int depthwise_conv(@Cast("const int64_t*") long[] desc, @Cast("const float*") long in,
+            @Cast("const float*") long weight, @Cast("const float*") long bias, @Cast("float*") long out, int threads);
 
     /** Per batch, in (rows x cols, row-major) to out (cols x rows); elemSize 4 or 8. */
     public static native int transpose(int elemSize, long batches, long rows, long cols,

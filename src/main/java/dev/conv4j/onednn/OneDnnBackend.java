@@ -314,6 +314,19 @@ public final class OneDnnBackend implements Backend {
     }
 
     /**
+     * ROUTE DECISION (one place; a cost-based per-plan choice may replace it): whether an
+     * adaptive average pooling call that oneDNN could run runs on our own kernel instead. Yes for
+     * global pooling (every output size 1) on contiguous NC(D)(H)W tensors: one vectorised sum
+     * per plane, where oneDNN's NCHW pooling measured several times slower. Other shapes, and
+     * channels-last tensors, stay on oneDNN (our planar average pooling measured slower than
+     * oneDNN's on AvgPool2d(3, 1, 1) 256x28x28).
+     */
+    static boolean ownGlobalAverage(AdaptivePoolProblem p, Tensor input, Tensor output) {
+        return OneDnnAdapter.route(p) == OneDnnAdapter.Route.ONEDNN_POOLING
+                && Arrays.stream(p.outputSpatial()).allMatch(o -> o == 1) && MemoryFormats.allContiguous(input, output);
+    }
+
+    /**
      * Whether a oneDNN primitive can take the tensors as they are: all contiguous, or all
      * channels-last of the problem's batched rank. Otherwise the call runs on contiguous copies.
      */
@@ -330,7 +343,9 @@ public final class OneDnnBackend implements Backend {
             return;
         }
         int rank = problem.inputSpatial().length + 2;
-        if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
+        if (indices == null && ownGlobalAverage(problem, input, output)) {
+            OwnKernels.adaptivePool(problem, input, output, indices, threads);
+        } else if (route == OneDnnAdapter.Route.ONEDNN_POOLING && indices == null && onOneDnn(rank, input, output)) {
             runPool(problem.spec().opName(), OneDnnAdapter.adaptivePool(problem), input, output);
         } else if (MemoryFormats.allContiguous(input, output, indices)) {
             OwnKernels.adaptivePool(problem, input, output, indices);

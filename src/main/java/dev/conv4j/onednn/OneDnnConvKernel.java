@@ -98,6 +98,10 @@ final class OneDnnConvKernel implements ConvKernel {
             fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
             return;
         }
+        if (ownDepthwise(problem, format)) {
+            OwnKernels.depthwiseConv(problem, input, weight, bias, output, relu, backend.threads());
+            return;
+        }
         boolean fused = relu && fusable(input);
         int max = backend.threads();
         Choice choice = choice(problem, fused, format, max, input, output);
@@ -224,6 +228,27 @@ final class OneDnnConvKernel implements ConvKernel {
         double flops = 2 * perElement * (spec.transposed() ? in : out);
         return CallThreads.estimateMicros(flops, Float.BYTES * (in + out + OneDnnAdapter.product(w)));
     }
+
+    /**
+     * ROUTE DECISION (one place; a cost-based per-plan choice may replace it): whether this call
+     * runs on our own depthwise kernel instead of the oneDNN primitive. Yes for depthwise
+     * convolutions (groups == in_channels, any channel multiplier, zero padding) on contiguous
+     * NC(D)(H)W tensors, where oneDNN's depthwise kernel measured about 2x slower than ours
+     * (NchwKernelsBench); channels-last tensors stay on oneDNN, whose NHWC kernel is fast.
+     * The own kernel fuses ReLU exactly (NaN stays), so it needs no finiteness check. Huge
+     * dilations stay on oneDNN.
+     */
+    static boolean ownDepthwise(ConvProblem p, MemoryFormat format) {
+        return format == MemoryFormat.CONTIGUOUS && OwnKernels.available()
+                && dev.conv4j.kernels.Kernels.depthwise(p.spec())
+                && Arrays.stream(p.spec().dilation()).allMatch(d -> d <= MAX_OWN_DILATION);
+    }
+
+    /**
+     * Dilations above this stay on oneDNN's route (with its own limits and messages); the own
+     * kernel would compute them on its slow exact path.
+     */
+    static final int MAX_OWN_DILATION = 1 << 16;
 
     /**
      * Whether the primitive can take channels-last tensors as they are: both batched NHWC/NDHWC,

@@ -3,6 +3,7 @@ package dev.conv4j.onednn;
 import dev.conv4j.Tensor;
 import dev.conv4j.kernels.Kernels;
 import dev.conv4j.spec.AdaptivePoolProblem;
+import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.PaddingMode;
 import dev.conv4j.spec.PoolProblem;
 import dev.conv4j.spec.UnpoolProblem;
@@ -36,6 +37,20 @@ final class OwnKernels {
 
     static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices) {
         Kernels.adaptivePool(p, input, output, indices);
+    }
+
+    /** Adaptive pooling on contiguous tensors on up to {@code threads} threads. */
+    static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices, int threads) {
+        Kernels.adaptivePool(p, input, output, indices, threads);
+    }
+
+    /**
+     * Depthwise convolution (groups == in_channels, zero padding) on contiguous NC(D)(H)W
+     * tensors, with torch.relu fused when {@code relu}, on up to {@code threads} threads.
+     */
+    static void depthwiseConv(ConvProblem p, Tensor input, Tensor weight, Tensor bias, Tensor output, boolean relu,
+            int threads) {
+        Kernels.depthwiseConv(p, input, weight, bias, output, relu, threads);
     }
 
     static void maxUnpool(UnpoolProblem p, Tensor input, Tensor indices, Tensor output) {

@@ -20,6 +20,11 @@ public final class Routes {
                     "oneDNN convolution_forward",
                     "weights prepacked once per layout (format any); asymmetric 'same' padding as left/right padding; "
                     + "dilation - 1; bias in the primitive"),
+            new Row("Conv1d/2d/3d depthwise", "groups == in_channels (any channel multiplier out/in), "
+                    + "padding_mode='zeros', contiguous NC(D)(H)W tensors; before the other Conv and ReLU rows",
+                    "own Kernels.depthwiseConv (a Sequential's ReLU fused, NaN kept)",
+                    "oneDNN's NCHW depthwise convolution measured about 2x slower than this direct kernel "
+                    + "(NchwKernelsBench)"),
             new Row("Conv1d/2d/3d", "a dimension with one output position and stride > 1",
                     "oneDNN convolution_forward with stride 1 there, on a oneDNN reorder copy of the input the window "
                     + "covers (when it ends before the input does)",
@@ -61,7 +66,11 @@ public final class Routes {
                     "the routes above without post-op, then a Java ReLU loop",
                     "oneDNN's relu post-op turns NaN into 0; torch.relu keeps NaN"),
             new Row("ReLU", "all", "Java loop", "oneDNN eltwise_relu turns NaN into 0 and -0.0 into +0.0"),
-            new Row("AdaptiveAvgPool1d/2d/3d", "every input size divisible by its output size (e.g. global pooling)",
+            new Row("AdaptiveAvgPool1d/2d/3d", "global (every output size 1), contiguous NC(D)(H)W tensors",
+                    "own Kernels.adaptivePool (one vectorised sum per plane)",
+                    "oneDNN's NCHW pooling measured 2-5x slower (NchwKernelsBench)"),
+            new Row("AdaptiveAvgPool1d/2d/3d", "every input size divisible by its output size (e.g. global pooling "
+                    + "on channels-last tensors)",
                     "oneDNN pooling_forward (avg, kernel = stride = in/out)", "identical windows"),
             new Row("AdaptiveAvgPool1d/2d/3d", "otherwise", "own Kernels.adaptivePool",
                     "overlapping, uneven windows"),

@@ -117,7 +117,7 @@ class KernelsTest {
     @Test
     void bindingConstantsMatchTheHeader() throws Exception {
         String header = Files.readString(Path.of("native", "conv4j_kernels.h"));
-        Matcher m = Pattern.compile("^\\s+((?:STATUS|POOL_DESC|ADAPTIVE_DESC|PAD_DESC|UNPOOL_DESC)_[A-Z_]+) = (-?\\d+),",
+        Matcher m = Pattern.compile("^\\s+((?:STATUS|POOL_DESC|ADAPTIVE_DESC|PAD_DESC|UNPOOL_DESC|DW_DESC)_[A-Z_]+) = (-?\\d+),",
                 Pattern.MULTILINE).matcher(header);
         int seen = 0;
         while (m.find()) {
@@ -125,7 +125,7 @@ class KernelsTest {
             assertEquals(Integer.parseInt(m.group(2)), f.getInt(null), m.group(1));
             seen++;
         }
-        assertEquals(29, seen, "constants found in the header");
+        assertEquals(40, seen, "constants found in the header");
     }
 
     @Test

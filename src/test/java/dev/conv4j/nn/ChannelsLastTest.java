@@ -65,7 +65,8 @@ class ChannelsLastTest {
             check(avg::forward, shape, true);
             check(avgOwn::forward, shape, true);
             check(lp::forward, shape, true);
-            check(gap::forward, shape, true);
+            // global average: own plane sums on NCHW, oneDNN on NHWC (sums in another order)
+            check(gap::forward, shape, false);
             check(uneven::forward, shape, true);
             check(amax::forward, shape, true);
             check(relu::forward, shape, true);
