@@ -19,6 +19,7 @@ import org.bytedeco.javacpp.PointerScope;
 
 import dev.conv4j.DType;
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.backend.MemoryFormats;
@@ -33,10 +34,43 @@ import dev.conv4j.spec.Tuples;
  * layout once and shared by every primitive that uses it. Source and destination stay the
  * caller's tensors: plain NC(D)(H)W, or NHWC / NDHWC for channels-last ones, which oneDNN's
  * convolutions read without reordering. Thread-safe; see {@link PlanCache} for the lifetime rules.
+ *
+ * <p>With {@link Arithmetic#BF16_MEMORY} the primitive takes bf16 source and weights and writes
+ * f32: the weights are reordered to bf16 once like any layout, and each call converts the source
+ * into a bf16 channels-last buffer with one oneDNN reorder (which also cuts a source view); a
+ * destination that is not channels-last f32 is written to a temporary and reordered into place.
  */
 final class OneDnnConvKernel implements ConvKernel {
     /** Problem shapes kept per kernel. */
     static final int CACHE_CAPACITY = 64;
+
+    /** How the primitives multiply; what {@link Precision} asks for becomes one of these per CPU. */
+    enum Arithmetic {
+        /** f32 memory and strict f32 math. */
+        F32,
+        /**
+         * bf16 source and weight descriptors, f32 bias and destination: the route on CPUs with
+         * AVX512_BF16 but no AMX, where oneDNN's x64 convolutions ignore {@code fpmath_mode}.
+         */
+        BF16_MEMORY,
+        /** f32 memory with {@code fpmath_mode::bf16}: the route on AMX (the library converts inside). */
+        BF16_FPMATH;
+
+        /** The arithmetic for {@code requested} on this CPU (oneDNN's effective ISA). */
+        static Arithmetic forCpu(Precision requested) {
+            if (requested == Precision.F32) {
+                return F32;
+            }
+            if (Dnnl.effectiveIsaIncludes(dnnl_cpu_isa_avx512_core_amx)) {
+                return BF16_FPMATH;
+            }
+            return Dnnl.effectiveIsaIncludes(dnnl_cpu_isa_avx512_core_bf16) ? BF16_MEMORY : F32;
+        }
+
+        Precision precision() {
+            return this == F32 ? Precision.F32 : Precision.BF16;
+        }
+    }
 
     private final OneDnnBackend backend;
     private final dnnl_engine engine;
@@ -49,6 +83,7 @@ final class OneDnnConvKernel implements ConvKernel {
      * its output cannot hold NaN ({@link #fusable}), else unfused followed by a ReLU loop.
      */
     private final boolean relu;
+    private final Arithmetic arithmetic;
     /**
      * For a fused ReLU: the sum of all |weight| and the largest |bias|, bounding any output by
      * {@code max|x| * weightAbsSum + biasAbsMax}; NaN when a weight or bias is not finite.
@@ -62,8 +97,14 @@ final class OneDnnConvKernel implements ConvKernel {
 
     OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias,
             boolean relu) {
+        this(backend, engine, spec, weight, bias, relu, Arithmetic.F32);
+    }
+
+    OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias,
+            boolean relu, Arithmetic arithmetic) {
         this.backend = backend;
         this.relu = relu;
+        this.arithmetic = arithmetic;
         this.weightAbsSum = relu ? absSum(weight) : 0;
         this.biasAbsMax = relu && bias != null ? OwnKernels.absMax(bias) : 0;
         this.engine = engine;
@@ -171,6 +212,16 @@ final class OneDnnConvKernel implements ConvKernel {
         return relu;
     }
 
+    @Override
+    public Precision precision() {
+        return arithmetic.precision();
+    }
+
+    /** How the kernel's primitives multiply, for tests and diagnostics. */
+    Arithmetic arithmetic() {
+        return arithmetic;
+    }
+
     /**
      * The eltwise algorithms of the post-ops on the primitive for {@code problem} (creating it if
      * needed) that a call on finite data uses, for tests: {@code [dnnl_eltwise_relu]} when ReLU
@@ -250,17 +301,20 @@ final class OneDnnConvKernel implements ConvKernel {
     private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format) {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         String what = spec.opName() + " for " + problem.key() + (format == MemoryFormat.CONTIGUOUS ? "" : " " + format);
-        dnnl_primitive_attr attr = Dnnl.createAttr(fused);
+        boolean bf16Memory = arithmetic == Arithmetic.BF16_MEMORY;
+        dnnl_primitive_attr attr = Dnnl.createAttr(fused, arithmetic == Arithmetic.BF16_FPMATH);
         dnnl_memory_desc src = null;
         dnnl_memory_desc weights = null;
         dnnl_memory_desc biasDesc = null;
         dnnl_memory_desc dst = null;
         NativePrimitive primitive = null;
         try (PointerScope scope = new PointerScope()) {
-            src = Dnnl.desc(d.srcView, format);
-            weights = Dnnl.anyDesc(d.weights);
+            // bf16 runs on nxc (channels-last) memory: with plain NC(D)(H)W oneDNN 3.8 takes gemm or ref for bf16
+            src = bf16Memory ? Dnnl.stridedDesc(d.srcView, Dnnl.nxcStrides(d.srcView), dnnl_bf16)
+                    : Dnnl.desc(d.srcView, format);
+            weights = Dnnl.anyDesc(d.weights, bf16Memory ? dnnl_bf16 : dnnl_f32);
             biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
-            dst = Dnnl.desc(d.dst, format);
+            dst = bf16Memory ? Dnnl.stridedDesc(d.dst, Dnnl.nxcStrides(d.dst)) : Dnnl.desc(d.dst, format);
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
             LongPointer strides = new LongPointer(d.strides);
             LongPointer dilates = new LongPointer(d.dilates);
@@ -280,13 +334,23 @@ final class OneDnnConvKernel implements ConvKernel {
             NativePrimitive tailCopy = null;
             NativePrimitive srcCopy = null;
             try {
-                if (d.hasTail()) {
-                    tailCopy = createCopy(d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
-                            "output copy of " + what);
-                }
-                if (d.hasSrcView()) {
-                    srcCopy = createCopy(d.srcView, Dnnl.denseStrides(d.src), Dnnl.denseStrides(d.srcView),
-                            "input copy of " + what);
+                if (bf16Memory) {
+                    long[] clDst = Dnnl.nxcStrides(d.dst);
+                    long[] userDst = format.strides(d.userDst); // a tail only comes with contiguous tensors
+                    if (!Arrays.equals(clDst, userDst)) {
+                        tailCopy = createCopy(d.dst, clDst, dnnl_f32, userDst, dnnl_f32, "output copy of " + what);
+                    }
+                    srcCopy = createCopy(d.srcView, format.strides(d.src), dnnl_f32,
+                            Dnnl.nxcStrides(d.srcView), dnnl_bf16, "input conversion of " + what);
+                } else {
+                    if (d.hasTail()) {
+                        tailCopy = createCopy(d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
+                                "output copy of " + what);
+                    }
+                    if (d.hasSrcView()) {
+                        srcCopy = createCopy(d.srcView, Dnnl.denseStrides(d.src), Dnnl.denseStrides(d.srcView),
+                                "input copy of " + what);
+                    }
                 }
             } catch (RuntimeException e) {
                 if (tailCopy != null) {
@@ -312,8 +376,14 @@ final class OneDnnConvKernel implements ConvKernel {
 
     /** A oneDNN reorder copying {@code dims} elements between two plain layouts given by strides. */
     private NativePrimitive createCopy(long[] dims, long[] fromStrides, long[] toStrides, String what) {
-        dnnl_memory_desc from = Dnnl.stridedDesc(dims, fromStrides);
-        dnnl_memory_desc to = Dnnl.stridedDesc(dims, toStrides);
+        return createCopy(dims, fromStrides, dnnl_f32, toStrides, dnnl_f32, what);
+    }
+
+    /** As {@link #createCopy(long[], long[], long[], String)}, converting between data types (rounding to nearest even). */
+    private NativePrimitive createCopy(long[] dims, long[] fromStrides, int fromType, long[] toStrides, int toType,
+            String what) {
+        dnnl_memory_desc from = Dnnl.stridedDesc(dims, fromStrides, fromType);
+        dnnl_memory_desc to = Dnnl.stridedDesc(dims, toStrides, toType);
         dnnl_primitive_attr attr = Dnnl.createAttr();
         try {
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
@@ -396,7 +466,11 @@ final class OneDnnConvKernel implements ConvKernel {
         }
     }
 
-    /** One problem shape: the primitive, its weights, and the copy for a negative right padding. */
+    /**
+     * One problem shape: the primitive, its weights, and the reorders around it: of the source
+     * (a view's copy, or bf16 conversion) and of the destination (for a negative right padding,
+     * or from the bf16 route's channels-last f32 result).
+     */
     private final class ConvPlan extends PlanCache.Plan {
         final OneDnnAdapter.ConvDesc desc;
         final NativePrimitive primitive;
@@ -430,7 +504,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer srcData = src.pointer();
                 if (srcCopy != null) {
-                    view = Dnnl.allocateAligned(OneDnnAdapter.product(desc.srcView) * Float.BYTES);
+                    view = Dnnl.allocateAligned(Dnnl.size(srcCopy.query(dnnl_query_dst_md, 0)));
                     srcCopy.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {srcCopy.query(dnnl_query_src_md, 0), srcCopy.query(dnnl_query_dst_md, 0)},
                             new Pointer[] {srcData, view});
@@ -438,9 +512,11 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer dstData = output.pointer();
                 if (tailCopy != null) {
-                    smallDst = Dnnl.allocateAligned(OneDnnAdapter.product(desc.dst) * Float.BYTES);
+                    smallDst = Dnnl.allocateAligned(Dnnl.size(tailCopy.query(dnnl_query_src_md, 0)));
                     dstData = smallDst;
-                    output.fillZero(); // the positions past the computed box get only the bias
+                    if (desc.hasTail()) {
+                        output.fillZero(); // the positions past the computed box get only the bias
+                    }
                 }
                 primitive.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
                         new dnnl_memory_desc[] {primitive.query(dnnl_query_src_md, 0), weights.desc,
@@ -451,7 +527,9 @@ final class OneDnnConvKernel implements ConvKernel {
                             new dnnl_memory_desc[] {tailCopy.query(dnnl_query_src_md, 0),
                                 tailCopy.query(dnnl_query_dst_md, 0)},
                             new Pointer[] {smallDst, output.pointer()});
-                    fillBias(output, problem.batch(), Arrays.copyOfRange(desc.dst, 2, desc.dst.length), fused);
+                    if (desc.hasTail()) {
+                        fillBias(output, problem.batch(), Arrays.copyOfRange(desc.dst, 2, desc.dst.length), fused);
+                    }
                 }
                 Reference.reachabilityFence(input);
                 Reference.reachabilityFence(output);
