@@ -7,6 +7,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory_desc;
@@ -479,6 +480,12 @@ final class OneDnnConvKernel implements ConvKernel {
         final NativePrimitive srcCopy;
         /** Whether the primitive carries the ReLU post-op. */
         final boolean fused;
+        /**
+         * Free buffers of the source copy and of the destination temporary, kept for the next
+         * call (at most one per concurrent call): the bf16 route needs them on every call.
+         */
+        private final ConcurrentLinkedDeque<BytePointer> srcBuffers = new ConcurrentLinkedDeque<>();
+        private final ConcurrentLinkedDeque<BytePointer> dstBuffers = new ConcurrentLinkedDeque<>();
 
         ConvPlan(OneDnnAdapter.ConvDesc desc, NativePrimitive primitive, PackedWeights weights, NativePrimitive tailCopy,
                 NativePrimitive srcCopy, boolean fused) {
@@ -504,7 +511,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer srcData = src.pointer();
                 if (srcCopy != null) {
-                    view = Dnnl.allocateAligned(Dnnl.size(srcCopy.query(dnnl_query_dst_md, 0)));
+                    view = take(srcBuffers, srcCopy.query(dnnl_query_dst_md, 0));
                     srcCopy.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {srcCopy.query(dnnl_query_src_md, 0), srcCopy.query(dnnl_query_dst_md, 0)},
                             new Pointer[] {srcData, view});
@@ -512,7 +519,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer dstData = output.pointer();
                 if (tailCopy != null) {
-                    smallDst = Dnnl.allocateAligned(Dnnl.size(tailCopy.query(dnnl_query_src_md, 0)));
+                    smallDst = take(dstBuffers, tailCopy.query(dnnl_query_src_md, 0));
                     dstData = smallDst;
                     if (desc.hasTail()) {
                         output.fillZero(); // the positions past the computed box get only the bias
@@ -540,16 +547,28 @@ final class OneDnnConvKernel implements ConvKernel {
                     padded.close();
                 }
                 if (smallDst != null) {
-                    smallDst.close();
+                    dstBuffers.push(smallDst);
                 }
                 if (view != null) {
-                    view.close();
+                    srcBuffers.push(view);
                 }
             }
         }
 
+        /** A free buffer for memory of {@code desc}, or a new one. */
+        private BytePointer take(ConcurrentLinkedDeque<BytePointer> buffers, dnnl_memory_desc desc) {
+            BytePointer b = buffers.poll();
+            return b != null ? b : Dnnl.allocateAligned(Dnnl.size(desc));
+        }
+
         @Override
         protected void free() {
+            for (BytePointer b : srcBuffers) {
+                b.close();
+            }
+            for (BytePointer b : dstBuffers) {
+                b.close();
+            }
             primitive.free();
             if (tailCopy != null) {
                 tailCopy.free();
