@@ -133,6 +133,22 @@ final class Dnnl {
         return strides;
     }
 
+    /**
+     * oneDNN's 16-channel blocked layout of {@code [N, C, spatial...]} ({@code nCw16c},
+     * {@code nChw16c}, {@code nCdhw16c}): C split into blocks of 16, innermost; a partial last
+     * block is padded.
+     */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    static dnnl_memory_desc blocked16cDesc(long[] dims, int dataType) {
+        int tag = dims.length == 3 ? dnnl_nCw16c : dims.length == 4 ? dnnl_nChw16c : dnnl_nCdhw16c;
+        try (PointerScope scope = new PointerScope()) {
+            dnnl_memory_desc md = new dnnl_memory_desc();
+            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dataType, tag),
+                    "dnnl_memory_desc_create_with_tag(16c)" + java.util.Arrays.toString(dims));
+            return md;
+        }
+    }
+
     static long[] denseStrides(long[] dims) {
         long[] strides = new long[dims.length];
         long s = 1;

@@ -38,8 +38,9 @@ import dev.conv4j.spec.Tuples;
  *
  * <p>With {@link Arithmetic#BF16_MEMORY} the primitive takes bf16 source and weights and writes
  * f32: the weights are reordered to bf16 once like any layout, and each call converts the source
- * into a bf16 channels-last buffer with one oneDNN reorder (which also cuts a source view); a
- * destination that is not channels-last f32 is written to a temporary and reordered into place.
+ * into a bf16 buffer in the primitive's layout ({@link #bf16Layouts}) with one oneDNN reorder
+ * (which also cuts a source view); a destination in another layout than the caller's is written
+ * to a temporary and reordered into place.
  */
 final class OneDnnConvKernel implements ConvKernel {
     /** Problem shapes kept per kernel. */
@@ -310,25 +311,35 @@ final class OneDnnConvKernel implements ConvKernel {
         dnnl_memory_desc dst = null;
         NativePrimitive primitive = null;
         try (PointerScope scope = new PointerScope()) {
-            // bf16 runs on nxc (channels-last) memory: with plain NC(D)(H)W oneDNN 3.8 takes gemm or ref for bf16
-            src = bf16Memory ? Dnnl.stridedDesc(d.srcView, Dnnl.nxcStrides(d.srcView), dnnl_bf16)
-                    : Dnnl.desc(d.srcView, format);
             weights = Dnnl.anyDesc(d.weights, bf16Memory ? dnnl_bf16 : dnnl_f32);
             biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
-            dst = bf16Memory ? Dnnl.stridedDesc(d.dst, Dnnl.nxcStrides(d.dst)) : Dnnl.desc(d.dst, format);
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
             LongPointer strides = new LongPointer(d.strides);
             LongPointer dilates = new LongPointer(d.dilates);
             LongPointer padL = new LongPointer(d.padLeft);
             LongPointer padR = new LongPointer(d.padRight);
-            if (d.transposed) {
-                Dnnl.check(dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                        dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
-                        "deconvolution_forward for " + what + " (" + d + ")");
-            } else {
-                Dnnl.check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                        dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
-                        "convolution_forward for " + what + " (" + d + ")");
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            int[] layouts = bf16Memory ? bf16Layouts(format) : new int[] {F32_USER_LAYOUT};
+            for (int i = 0; i < layouts.length; i++) {
+                Dnnl.destroy(src);
+                Dnnl.destroy(dst);
+                src = layouts[i] == F32_USER_LAYOUT ? Dnnl.desc(d.srcView, format) : bf16Desc(d.srcView, layouts[i], dnnl_bf16);
+                dst = layouts[i] == F32_USER_LAYOUT ? Dnnl.desc(d.dst, format) : bf16Desc(d.dst, layouts[i], dnnl_f32);
+                int status = d.transposed
+                        ? dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                                dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr)
+                        : dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                                dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr);
+                boolean last = i == layouts.length - 1;
+                if (status != dnnl_success && !last) {
+                    continue;
+                }
+                Dnnl.check(status, (d.transposed ? "deconvolution_forward for " : "convolution_forward for ") + what
+                        + " (" + d + ")");
+                String impl = Dnnl.implInfo(pd);
+                if (last || !(impl.contains("ref") || impl.contains("gemm"))) {
+                    break;
+                }
+                Dnnl.destroy(pd); // no JIT kernel for this layout: try the next
             }
             primitive = new NativePrimitive(engine, pd, what);
             PackedWeights w = packedWeights(primitive.query(dnnl_query_weights_md, 0), d);
@@ -336,13 +347,11 @@ final class OneDnnConvKernel implements ConvKernel {
             NativePrimitive srcCopy = null;
             try {
                 if (bf16Memory) {
-                    long[] clDst = Dnnl.nxcStrides(d.dst);
-                    long[] userDst = format.strides(d.userDst); // a tail only comes with contiguous tensors
-                    if (!Arrays.equals(clDst, userDst)) {
-                        tailCopy = createCopy(d.dst, clDst, dnnl_f32, userDst, dnnl_f32, "output copy of " + what);
-                    }
-                    srcCopy = createCopy(d.srcView, format.strides(d.src), dnnl_f32,
-                            Dnnl.nxcStrides(d.srcView), dnnl_bf16, "input conversion of " + what);
+                    // a tail only comes with contiguous tensors: format's strides of userDst
+                    tailCopy = createReorder(primitive.query(dnnl_query_dst_md, 0),
+                            Dnnl.stridedDesc(d.dst, format.strides(d.userDst)), true, "output copy of " + what);
+                    srcCopy = createReorder(Dnnl.stridedDesc(d.srcView, format.strides(d.src)),
+                            primitive.query(dnnl_query_src_md, 0), false, "input conversion of " + what);
                 } else {
                     if (d.hasTail()) {
                         tailCopy = createCopy(d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
@@ -377,14 +386,8 @@ final class OneDnnConvKernel implements ConvKernel {
 
     /** A oneDNN reorder copying {@code dims} elements between two plain layouts given by strides. */
     private NativePrimitive createCopy(long[] dims, long[] fromStrides, long[] toStrides, String what) {
-        return createCopy(dims, fromStrides, dnnl_f32, toStrides, dnnl_f32, what);
-    }
-
-    /** As {@link #createCopy(long[], long[], long[], String)}, converting between data types (rounding to nearest even). */
-    private NativePrimitive createCopy(long[] dims, long[] fromStrides, int fromType, long[] toStrides, int toType,
-            String what) {
-        dnnl_memory_desc from = Dnnl.stridedDesc(dims, fromStrides, fromType);
-        dnnl_memory_desc to = Dnnl.stridedDesc(dims, toStrides, toType);
+        dnnl_memory_desc from = Dnnl.stridedDesc(dims, fromStrides);
+        dnnl_memory_desc to = Dnnl.stridedDesc(dims, toStrides);
         dnnl_primitive_attr attr = Dnnl.createAttr();
         try {
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
@@ -394,6 +397,53 @@ final class OneDnnConvKernel implements ConvKernel {
             Dnnl.destroy(attr);
             Dnnl.destroy(from);
             Dnnl.destroy(to);
+        }
+    }
+
+    // ---------------------------------------------------------------- bf16 memory
+
+    /** The layout the f32 route uses: the caller's. */
+    private static final int F32_USER_LAYOUT = -1;
+    /** The bf16 route's layouts: oneDNN's 16-channel blocks ({@code nChw16c} and kin), or {@code nxc}. */
+    private static final int BLOCKED_16C = 0;
+    private static final int NXC = 1;
+
+    /**
+     * The layouts the bf16 route tries, best first; the last is taken even without a JIT kernel.
+     * Contiguous tensors: 16-channel blocks (reordering NCHW into them costs a fraction of a full
+     * transposition, and oneDNN has bf16 JIT kernels on them), then nxc. Channels-last tensors: nxc,
+     * their own layout, so the conversion is a plain elementwise pass. Plain NC(D)(H)W itself gets
+     * only gemm or reference kernels for bf16 in oneDNN 3.8.
+     */
+    private static int[] bf16Layouts(MemoryFormat format) {
+        return format == MemoryFormat.CHANNELS_LAST ? new int[] {NXC} : new int[] {BLOCKED_16C, NXC};
+    }
+
+    private static dnnl_memory_desc bf16Desc(long[] dims, int layout, int dataType) {
+        return layout == NXC ? Dnnl.stridedDesc(dims, Dnnl.nxcStrides(dims), dataType)
+                : Dnnl.blocked16cDesc(dims, dataType);
+    }
+
+    /**
+     * A reorder from {@code from} to {@code to} (converting data types, rounding to nearest even);
+     * for the destination ({@code toUser}) null when the two are equal. One of the two belongs to
+     * the convolution's primitive descriptor, the other (the caller's tensor: {@code to} with
+     * {@code toUser}, else {@code from}) was created for this call and is destroyed here.
+     */
+    private NativePrimitive createReorder(dnnl_memory_desc from, dnnl_memory_desc to, boolean toUser, String what) {
+        dnnl_memory_desc created = toUser ? to : from;
+        dnnl_primitive_attr attr = null;
+        try {
+            if (toUser && Dnnl.equal(from, to)) {
+                return null;
+            }
+            attr = Dnnl.createAttr();
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, attr), "reorder for " + what);
+            return new NativePrimitive(engine, pd, what);
+        } finally {
+            Dnnl.destroy(attr);
+            Dnnl.destroy(created);
         }
     }
 
