@@ -318,12 +318,13 @@ final class OneDnnConvKernel implements ConvKernel {
             LongPointer padL = new LongPointer(d.padLeft);
             LongPointer padR = new LongPointer(d.padRight);
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            int[] layouts = bf16Memory ? bf16Layouts(format) : new int[] {F32_USER_LAYOUT};
+            int[] layouts = bf16Memory ? bf16Layouts(format) : new int[] {USER_LAYOUT};
             for (int i = 0; i < layouts.length; i++) {
                 Dnnl.destroy(src);
                 Dnnl.destroy(dst);
-                src = layouts[i] == F32_USER_LAYOUT ? Dnnl.desc(d.srcView, format) : bf16Desc(d.srcView, layouts[i], dnnl_bf16);
-                dst = layouts[i] == F32_USER_LAYOUT ? Dnnl.desc(d.dst, format) : bf16Desc(d.dst, layouts[i], dnnl_f32);
+                boolean user = layouts[i] == USER_LAYOUT;
+                src = user ? Dnnl.desc(d.srcView, format) : layoutDesc(d.srcView, layouts[i], dnnl_bf16);
+                dst = user ? Dnnl.desc(d.dst, format) : layoutDesc(d.dst, layouts[i], dnnl_f32);
                 int status = d.transposed
                         ? dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
                                 dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr)
@@ -402,8 +403,8 @@ final class OneDnnConvKernel implements ConvKernel {
 
     // ---------------------------------------------------------------- bf16 memory
 
-    /** The layout the f32 route uses: the caller's. */
-    private static final int F32_USER_LAYOUT = -1;
+    /** The layout the f32 route uses: the caller's tensors'. */
+    private static final int USER_LAYOUT = -1;
     /** The bf16 route's layouts: oneDNN's 16-channel blocks ({@code nChw16c} and kin), or {@code nxc}. */
     private static final int BLOCKED_16C = 0;
     private static final int NXC = 1;
@@ -419,7 +420,8 @@ final class OneDnnConvKernel implements ConvKernel {
         return format == MemoryFormat.CHANNELS_LAST ? new int[] {NXC} : new int[] {BLOCKED_16C, NXC};
     }
 
-    private static dnnl_memory_desc bf16Desc(long[] dims, int layout, int dataType) {
+    /** A descriptor of {@code dims} in one of the bf16 route's layouts. */
+    private static dnnl_memory_desc layoutDesc(long[] dims, int layout, int dataType) {
         return layout == NXC ? Dnnl.stridedDesc(dims, Dnnl.nxcStrides(dims), dataType)
                 : Dnnl.blocked16cDesc(dims, dataType);
     }
