@@ -1,5 +1,6 @@
 package dev.conv4j.backend;
 
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvSpec;
@@ -38,6 +39,23 @@ public interface Backend {
      * followed by {@link #relu}.
      */
     ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu);
+
+    /**
+     * As {@link #prepareConv(ConvSpec, Tensor, Tensor, boolean)}, computing at {@code precision}
+     * where this backend and CPU can ({@link #effectivePrecision}); the kernel's
+     * {@link ConvKernel#precision()} says which it does. Float32 tensors in and out either way.
+     */
+    default ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu, Precision precision) {
+        return prepareConv(spec, weight, bias, relu);
+    }
+
+    /**
+     * The precision a convolution prepared for {@code requested} computes at on this backend and
+     * CPU: {@code requested}, or {@link Precision#F32} where bf16 products are not available.
+     */
+    default Precision effectivePrecision(Precision requested) {
+        return Precision.F32;
+    }
 
     /**
      * torch.relu: {@code output[i] = input[i] < 0 ? 0 : input[i]} over float tensors of equal

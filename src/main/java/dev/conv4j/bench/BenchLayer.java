@@ -3,6 +3,7 @@ package dev.conv4j.bench;
 import java.util.Arrays;
 import java.util.Set;
 
+import dev.conv4j.Precision;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.nn.AdaptiveAvgPool2d;
 import dev.conv4j.nn.AvgPool2d;
@@ -143,15 +144,23 @@ public record BenchLayer(String name, long[] sample, LayerCall call) {
 
     /** Builds the layer on {@code backend}; convolution weights are PyTorch's default init from {@code seed}. */
     public Module build(Backend backend, long seed) {
+        return build(backend, seed, Precision.F32);
+    }
+
+    /** As {@link #build(Backend, long)}, a convolution computing at {@code precision} (pooling stays f32). */
+    public Module build(Backend backend, long seed, Precision precision) {
         int stride = call.kwarg("stride", -1);
         int padding = call.kwarg("padding", 0);
         switch (op()) {
             case CONV2D:
-                return conv(Conv2d.builder(call.arg(0, 0), call.arg(1, 0), call.arg(2, 0)), backend, seed);
+                return conv(Conv2d.builder(call.arg(0, 0), call.arg(1, 0), call.arg(2, 0)).precision(precision), backend,
+                        seed);
             case CONV_TRANSPOSE2D:
-                return conv(ConvTranspose2d.builder(call.arg(0, 0), call.arg(1, 0), call.arg(2, 0)), backend, seed);
+                return conv(ConvTranspose2d.builder(call.arg(0, 0), call.arg(1, 0), call.arg(2, 0)).precision(precision),
+                        backend, seed);
             case CONV3D:
-                return conv(Conv3d.builder(call.arg(0, 0), call.arg(1, 0), call.arg(2, 0)), backend, seed);
+                return conv(Conv3d.builder(call.arg(0, 0), call.arg(1, 0), call.arg(2, 0)).precision(precision), backend,
+                        seed);
             case MAX_POOL2D:
                 return pool(MaxPool2d.builder(call.arg(0, 0)), stride, padding, backend);
             case AVG_POOL2D:

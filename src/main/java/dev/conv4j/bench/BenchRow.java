@@ -12,13 +12,21 @@ package dev.conv4j.bench;
  * @param error why the run failed (one line), or null
  * @param othersCpu the share (0..1) of the machine's CPU time that other processes used while
  *     the row ran, NaN if unknown (see {@link CpuMonitor})
+ * @param precision what the layer computed at: {@code f32}, or {@code bf16} where a bf16 row's
+ *     convolution did get bf16 products on this CPU
  */
 public record BenchRow(String layer, int batch, String backend, double ms, double flops, int reps, String error,
-        double othersCpu) {
+        double othersCpu, String precision) {
 
     /** A measured row. */
     public BenchRow(String layer, int batch, String backend, double ms, double flops, int reps) {
         this(layer, batch, backend, ms, flops, reps, null, Double.NaN);
+    }
+
+    /** A row computed in f32. */
+    public BenchRow(String layer, int batch, String backend, double ms, double flops, int reps, String error,
+            double othersCpu) {
+        this(layer, batch, backend, ms, flops, reps, error, othersCpu, "f32");
     }
 
     /** A row whose run failed with {@code error}. */
@@ -28,7 +36,12 @@ public record BenchRow(String layer, int batch, String backend, double ms, doubl
 
     /** This row with the other processes' CPU share while it ran. */
     public BenchRow withOthersCpu(double share) {
-        return new BenchRow(layer, batch, backend, ms, flops, reps, error, share);
+        return new BenchRow(layer, batch, backend, ms, flops, reps, error, share, precision);
+    }
+
+    /** This row computed at {@code p} ({@code f32} or {@code bf16}). */
+    public BenchRow withPrecision(String p) {
+        return new BenchRow(layer, batch, backend, ms, flops, reps, error, othersCpu, p);
     }
 
     public boolean ok() {

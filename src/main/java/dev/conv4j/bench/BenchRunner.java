@@ -7,8 +7,10 @@ import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
+import dev.conv4j.nn.Convolution;
 import dev.conv4j.nn.Module;
 
 /**
@@ -42,9 +44,16 @@ public final class BenchRunner {
      * @param baseline what each module is also compared with (timed alongside it, rows of its
      *     own name), or null
      * @param format the memory format of the inputs (the outputs follow it)
+     * @param precision the precision the convolutions are built with
      */
     public record Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly, Baseline baseline,
-            MemoryFormat format) {
+            MemoryFormat format, Precision precision) {
+        /** A target at f32. */
+        public Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly, Baseline baseline,
+                MemoryFormat format) {
+            this(name, backend, plan, batchOneOnly, baseline, format, Precision.F32);
+        }
+
         /** A target on contiguous (NCHW) inputs. */
         public Target(String name, Backend backend, Timing.Plan plan, boolean batchOneOnly, Baseline baseline) {
             this(name, backend, plan, batchOneOnly, baseline, MemoryFormat.CONTIGUOUS);
@@ -155,7 +164,7 @@ public final class BenchRunner {
     public BenchRow run(Task task) {
         Target t = task.target();
         return rows(new Task(task.layer(), task.batch(),
-                new Target(t.name(), t.backend(), t.plan(), t.batchOneOnly(), null, t.format()))).get(0);
+                new Target(t.name(), t.backend(), t.plan(), t.batchOneOnly(), null, t.format(), t.precision()))).get(0);
     }
 
     /**
@@ -166,18 +175,21 @@ public final class BenchRunner {
     public List<BenchRow> rows(Task task) {
         BenchLayer layer = task.layer();
         Target target = task.target();
-        try (Module m = layer.build(target.backend(), SEED);
+        try (Module m = layer.build(target.backend(), SEED, target.precision());
                 Tensor in = randomInput(layer.inputShape(task.batch()), SEED + task.batch(), target.format())) {
             Runnable module = () -> m.forward(in).close();
             Baseline.Call base;
+            String precision = (m instanceof Convolution c ? c.effectivePrecision() : Precision.F32).label();
             try {
                 base = target.baseline() == null ? null : target.baseline().open(layer, m, in);
             } catch (RuntimeException e) {
                 double[] ms = Timing.measure(module, target.plan(), clock);
-                return List.of(row(task, target.name(), ms), failed(task, target.baseline().name(), e));
+                return List.of(row(task, target.name(), ms).withPrecision(precision),
+                        failed(task, target.baseline().name(), e));
             }
             if (base == null) {
-                return List.of(row(task, target.name(), Timing.measure(module, target.plan(), clock)));
+                return List.of(row(task, target.name(), Timing.measure(module, target.plan(), clock))
+                        .withPrecision(precision));
             }
             try (Baseline.Call b = base) {
                 double[][] ms = Timing.measureInterleaved(module, b::run, target.plan(), BLOCK_SECONDS, clock);

@@ -14,10 +14,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * The {@code --json} file: an array of rows {@code {"layer", "batch", "backend", "ms", "gflops"}},
+ * The {@code --json} file: an array of rows {@code {"layer", "batch", "backend", "precision", "ms", "gflops"}},
  * with {@code ms} the median in milliseconds (rounded to the nanosecond) and {@code gflops}
  * (rounded to 0.001) null for pooling layers. A run that failed has null {@code ms} and an
- * {@code error} field.
+ * {@code error} field. {@code precision} is what the row computed at: {@code f32}, or {@code bf16}
+ * for a bf16 row on a CPU with bf16 products.
  */
 public final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -26,12 +27,12 @@ public final class JsonReport {
     }
 
     /** One row as written. */
-    @JsonPropertyOrder({"layer", "batch", "backend", "ms", "gflops", "error"})
-    public record JsonRow(String layer, int batch, String backend, BigDecimal ms, BigDecimal gflops,
+    @JsonPropertyOrder({"layer", "batch", "backend", "precision", "ms", "gflops", "error"})
+    public record JsonRow(String layer, int batch, String backend, String precision, BigDecimal ms, BigDecimal gflops,
             @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
         static JsonRow of(BenchRow r) {
             double g = r.gflops();
-            return new JsonRow(r.layer(), r.batch(), r.backend(), r.ok() ? round(r.ms(), 6) : null,
+            return new JsonRow(r.layer(), r.batch(), r.backend(), r.precision(), r.ok() ? round(r.ms(), 6) : null,
                     Double.isNaN(g) ? null : round(g, 3), r.error());
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 
@@ -22,10 +23,20 @@ public final class CaseCheck {
      * and 5 given in {@code inputFormat}.
      */
     public static String check(Case c, Backend backend, MemoryFormat inputFormat) throws CaseFormatException {
+        return check(c, backend, inputFormat, Precision.F32);
+    }
+
+    /**
+     * As {@link #check(Case, Backend, MemoryFormat)} with convolutions at {@code precision}: their
+     * outputs are compared with PyTorch's float32 ones within {@link Tolerance}'s bound for that
+     * precision; other ops as at float32.
+     */
+    public static String check(Case c, Backend backend, MemoryFormat inputFormat, Precision precision)
+            throws CaseFormatException {
         String expectedMessage = c.expectedMessage();
         CaseRunner.Result result;
         try {
-            result = CaseRunner.run(c, backend, inputFormat);
+            result = CaseRunner.run(c, backend, inputFormat, precision);
         } catch (IllegalArgumentException e) {
             if (expectedMessage == null) {
                 return c.name() + ": refused with \"" + e.getMessage() + "\", but PyTorch accepts the call";
@@ -42,7 +53,8 @@ public final class CaseCheck {
                 throw new CaseFormatException(c.name() + ": neither 'outputs.output' nor 'expect_error'");
             }
             boolean exact = Tolerance.exact(c.op());
-            String report = compareFile(c, "output", result.output(), exact);
+            String report = precision == Precision.F32 ? compareFile(c, "output", result.output(), exact)
+                    : compareWithinBound(c, result.output(), precision);
             if (report == null && c.outputs().containsKey("indices")) {
                 if (result.indices() == null) {
                     return c.name() + ": PyTorch returns indices, but the call returned none";
@@ -50,6 +62,20 @@ public final class CaseCheck {
                 report = compareFile(c, "indices", result.indices(), true);
             }
             return report;
+        }
+    }
+
+    /** The output against PyTorch's within the precision's bound (non-convolutions: as at float32). */
+    private static String compareWithinBound(Case c, Tensor got, Precision precision) throws CaseFormatException {
+        try (Tensor scale = CaseRunner.boundScale(c)) {
+            if (scale == null) {
+                return compareFile(c, "output", got, Tolerance.exact(c.op()));
+            }
+            try (Tensor expected = Tensor.readNpy(c.outputs().get("output"))) {
+                return Tolerance.compare(c.name(), "output", got, expected, scale, precision.relativeBound());
+            } catch (IOException e) {
+                throw new CaseFormatException(c.name() + ": " + e.getMessage(), e);
+            }
         }
     }
 

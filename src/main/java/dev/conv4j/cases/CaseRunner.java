@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
@@ -95,6 +96,21 @@ public final class CaseRunner {
      * rank 4 and 5 given in {@code inputFormat}; weights and other tensors stay contiguous.
      */
     public static Result run(Case c, Backend backend, MemoryFormat inputFormat) throws CaseFormatException {
+        return run(c, backend, inputFormat, Precision.F32);
+    }
+
+    /**
+     * As {@link #run(Case, Backend, MemoryFormat)}, with convolutions computing at
+     * {@code precision}; pooling and unpooling always compute in float32.
+     */
+    public static Result run(Case c, Backend backend, MemoryFormat inputFormat, Precision precision)
+            throws CaseFormatException {
+        return run(c, backend, inputFormat, precision, false);
+    }
+
+    /** As {@link #run(Case, Backend, MemoryFormat, Precision)}; with {@code absolute}, on |value| of every float input. */
+    private static Result run(Case c, Backend backend, MemoryFormat inputFormat, Precision precision, boolean absolute)
+            throws CaseFormatException {
         Matcher m = OP.matcher(c.op());
         if (!m.matches() || (m.group(1).equals("LPPool") && m.group(2).equals("3"))) {
             throw new CaseFormatException(c.name() + ": unknown op '" + c.op() + "'");
@@ -103,11 +119,11 @@ public final class CaseRunner {
         int dims = Integer.parseInt(m.group(2));
         Args a = c.args();
         Args fwd = c.forward();
-        try (Inputs in = new Inputs(c, inputFormat)) {
+        try (Inputs in = new Inputs(c, inputFormat, absolute)) {
             switch (family) {
                 case "Conv":
                 case "ConvTranspose":
-                    return conv(c, dims, family.equals("ConvTranspose"), a, fwd, in, backend);
+                    return conv(c, dims, family.equals("ConvTranspose"), a, fwd, in, backend, precision);
                 case "MaxPool":
                 case "AvgPool":
                 case "LPPool":
@@ -121,8 +137,8 @@ public final class CaseRunner {
         }
     }
 
-    private static Result conv(Case c, int dims, boolean transposed, Args a, Args fwd, Inputs in, Backend backend)
-            throws CaseFormatException {
+    private static Result conv(Case c, int dims, boolean transposed, Args a, Args fwd, Inputs in, Backend backend,
+            Precision precision) throws CaseFormatException {
         a.allowOnly(transposed ? CONV_T_ARGS : CONV_ARGS, c.op());
         fwd.allowOnly(transposed ? OUTPUT_SIZE : Set.of(), c.op());
         int[] kernel = require(a.ints("kernel_size"), "kernel_size", c);
@@ -158,10 +174,27 @@ public final class CaseRunner {
             checkShape(bias, new long[] {spec.outChannels()}, "bias", c);
         }
         ConvProblem p = ConvGeometry.forward(spec, input.shape(), fwd.longs("output_size"));
-        try (ConvKernel kernelImpl = backend.prepareConv(spec, weight, bias)) {
+        try (ConvKernel kernelImpl = backend.prepareConv(spec, weight, bias, false, precision)) {
             return new Result(Outputs.compute(input, p.outputShape(), o -> kernelImpl.forward(p, input, o)), null);
         }
     }
+
+    /**
+     * For a convolution case: per output element {@code sum |w| * |x|} over its window plus
+     * {@code |bias|}, the scale of {@link Precision#relativeBound()}; computed in float64 by the
+     * reference backend on the absolute values, as a contiguous tensor of the output's shape.
+     * Null for other ops.
+     */
+    public static Tensor boundScale(Case c) throws CaseFormatException {
+        if (!c.op().startsWith("Conv")) {
+            return null;
+        }
+        try (Result r = run(c, dev.conv4j.reference.ReferenceBackend.INSTANCE, MemoryFormat.CONTIGUOUS, Precision.F32,
+                true)) {
+            return r.output().contiguous();
+        }
+    }
+
 
     private static Result pool(Case c, int dims, String family, Args a, Args fwd, Inputs in, Backend backend)
             throws CaseFormatException {
@@ -253,11 +286,14 @@ public final class CaseRunner {
     private static final class Inputs implements AutoCloseable {
         private final Case c;
         private final MemoryFormat activationFormat;
+        /** Whether float inputs are replaced by their absolute values. */
+        private final boolean absolute;
         private final java.util.Map<String, Tensor> loaded = new java.util.HashMap<>();
 
-        Inputs(Case c, MemoryFormat activationFormat) {
+        Inputs(Case c, MemoryFormat activationFormat, boolean absolute) {
             this.c = c;
             this.activationFormat = activationFormat;
+            this.absolute = absolute;
         }
 
         Tensor get(String name) throws CaseFormatException {
@@ -278,6 +314,12 @@ public final class CaseRunner {
             if (!name.equals("indices") && t.dtype() != dev.conv4j.DType.FLOAT32) {
                 t.close();
                 throw new CaseFormatException(c.name() + ": " + name + " must be float32 ('<f4')");
+            }
+            if (absolute && t.dtype() == dev.conv4j.DType.FLOAT32) {
+                java.nio.FloatBuffer buf = t.floatBuffer();
+                for (int i = 0; i < buf.capacity(); i++) {
+                    buf.put(i, Math.abs(buf.get(i)));
+                }
             }
             if ((name.equals("input") || name.equals("indices")) && activationFormat.supports(t.rank())
                     && t.memoryFormat() != activationFormat) {

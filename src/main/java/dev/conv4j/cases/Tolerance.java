@@ -10,7 +10,9 @@ import dev.conv4j.spec.Tuples;
  * <li>max pooling (plain and adaptive), max unpooling and every index: exactly equal, because
  * they select or move input values and never round;</li>
  * <li>everything else (convolutions, average and LP pooling): {@code |got - expected| <= 1e-4 *
- * (1 + |expected|)}, because summation order differs between implementations.</li>
+ * (1 + |expected|)}, because summation order differs between implementations;</li>
+ * <li>convolutions at {@link dev.conv4j.Precision#BF16}: that tolerance plus the precision's
+ * bound, {@code 2^-7 * (sum |w| * |x| over the window + |bias|)} per element.</li>
  * </ul>
  * NaN must meet NaN and infinities the same infinity; shapes must be equal.
  */
@@ -31,6 +33,21 @@ public final class Tolerance {
      * with the mismatch count, the worst element, its index and the case name.
      */
     public static String compare(String caseName, String what, Tensor got, Tensor expected, boolean exact) {
+        return compare(caseName, what, got, expected, exact, null, 0);
+    }
+
+    /**
+     * As {@link #compare(String, String, Tensor, Tensor, boolean)} for a rounding op, allowing in
+     * addition {@code relativeBound * scale[i]} per element ({@code scale} contiguous, of the
+     * output's shape; see {@link dev.conv4j.Precision#relativeBound()}).
+     */
+    public static String compare(String caseName, String what, Tensor got, Tensor expected, Tensor scale,
+            double relativeBound) {
+        return compare(caseName, what, got, expected, false, scale, relativeBound);
+    }
+
+    private static String compare(String caseName, String what, Tensor got, Tensor expected, boolean exact,
+            Tensor scale, double relativeBound) {
         if (got.dtype() != expected.dtype()) {
             return caseName + ": " + what + " has dtype " + got.dtype() + ", expected " + expected.dtype();
         }
@@ -54,11 +71,12 @@ public final class Tolerance {
         }
         float[] g = got.toFloatArray();
         float[] e = expected.toFloatArray();
+        float[] allowed = scale == null ? null : scale.toFloatArray();
         int bad = 0;
         int worst = -1;
         double worstExcess = -1;
         for (int i = 0; i < g.length; i++) {
-            double excess = excess(g[i], e[i], exact);
+            double excess = excess(g[i], e[i], exact) - (allowed == null ? 0 : relativeBound * allowed[i]);
             if (excess > 0) {
                 bad++;
                 if (excess > worstExcess) {
@@ -71,7 +89,8 @@ public final class Tolerance {
             return null;
         }
         return caseName + ": " + what + ": " + bad + " of " + g.length + " elements differ"
-                + (exact ? " (exact comparison)" : " (tolerance " + RTOL + " * (1 + |expected|))")
+                + (exact ? " (exact comparison)" : " (tolerance " + RTOL + " * (1 + |expected|)"
+                        + (allowed == null ? ")" : " + " + relativeBound + " * (sum |w|*|x| + |bias|))"))
                 + "; worst at flat index " + worst + " " + Tuples.list(unravel(worst, got.shape())) + ": got " + g[worst]
                 + ", expected " + e[worst] + ", |diff| " + Math.abs((double) g[worst] - e[worst]);
     }

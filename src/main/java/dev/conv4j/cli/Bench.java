@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.bench.BenchLayer;
@@ -69,6 +70,11 @@ final class Bench implements Callable<Integer> {
                     + "default: on; --no-channels-last skips them)")
     boolean channelsLast;
 
+    @Option(names = "--precision", paramLabel = "LIST", split = ",", defaultValue = "f32",
+            description = "convolution precisions to time on oneDNN: f32, bf16 or f32,bf16 (default: ${DEFAULT-VALUE}); "
+                    + "bf16 rows are onednn-bf16 and onednn-cl-bf16, without bare-primitive rows; pooling stays f32")
+    List<String> precisions;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON")
     Path json;
 
@@ -116,6 +122,9 @@ final class Bench implements Callable<Integer> {
                 + joined(ran) + ", " + String.join(" and ", targets.stream().map(BenchRunner.Target::name).toList())
                 + "; float32 NCHW, random weights and inputs (seed " + BenchRunner.SEED + ")");
         machine.headerLines().forEach(out::println);
+        if (chosenPrecisions.contains(Precision.BF16)) {
+            out.println("bf16:    " + bf16Line(targets));
+        }
         out.flush();
 
         int[] width = {0};
@@ -129,7 +138,9 @@ final class Bench implements Callable<Integer> {
         err.flush();
 
         List<BenchRow> rows = result.rows();
-        BenchReport report = new BenchReport(rows, machine, notes(targets), result.othersCpu());
+        List<String> notes = notes(targets);
+        notes.addAll(bf16Ratios(rows));
+        BenchReport report = new BenchReport(rows, machine, notes, result.othersCpu());
         out.println();
         out.print(report.tableText());
         out.flush();
@@ -241,6 +252,57 @@ final class Bench implements Callable<Integer> {
             }
         }
         batches = batches.stream().distinct().toList();
+        try {
+            chosenPrecisions = precisions.stream().map(Precision::parse).distinct().toList();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
+        }
+        if (chosenPrecisions.contains(Precision.BF16) && backend.equalsIgnoreCase("reference")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--precision bf16 times the oneDNN backend: use --backend onednn or both");
+        }
+    }
+
+    /** The precisions of {@code --precision}, in the order given. */
+    private List<Precision> chosenPrecisions = List.of(Precision.F32);
+
+    /** The suffix of the rows at {@code p}: none for f32, {@code -bf16}. */
+    static String suffix(Precision p) {
+        return p == Precision.F32 ? "" : "-" + p.label();
+    }
+
+    /** What bf16 rows compute on this CPU, from the oneDNN backend. */
+    private static String bf16Line(List<BenchRunner.Target> targets) {
+        for (BenchRunner.Target t : targets) {
+            if (t.backend() instanceof OneDnnBackend o) {
+                return o.bf16Route();
+            }
+        }
+        return "not timed";
+    }
+
+    /**
+     * One note per layer and batch with both an f32 and a bf16 row on the same layout: the bf16
+     * speed-up {@code f32 ms / bf16 ms}, e.g. {@code res3 3x3 128-128 28 b16: onednn 1.95x, onednn-cl 2.01x}.
+     */
+    static List<String> bf16Ratios(List<BenchRow> rows) {
+        List<String> notes = new ArrayList<>();
+        java.util.Map<String, List<String>> byLayer = new java.util.LinkedHashMap<>();
+        for (BenchRow r : rows) {
+            if (!r.ok() || !r.backend().endsWith(suffix(Precision.BF16))) {
+                continue;
+            }
+            String f32Name = r.backend().substring(0, r.backend().length() - suffix(Precision.BF16).length());
+            rows.stream().filter(o -> o.ok() && o.backend().equals(f32Name) && o.layer().equals(r.layer())
+                    && o.batch() == r.batch()).findFirst().ifPresent(o -> byLayer
+                            .computeIfAbsent(r.layer() + " b" + r.batch(), k -> new ArrayList<>())
+                            .add(String.format(Locale.ROOT, "%s %.2fx", f32Name, o.ms() / r.ms())));
+        }
+        if (!byLayer.isEmpty()) {
+            notes.add("* bf16 speed-up (f32 ms / bf16 ms, same layout, same run):");
+            byLayer.forEach((k, v) -> notes.add("    " + k + ": " + String.join(", ", v)));
+        }
+        return notes;
     }
 
     /** The backends to time, oneDNN first; loading oneDNN fails with a one-line reason. */
@@ -252,11 +314,17 @@ final class Bench implements Callable<Integer> {
             if (threads != null && onednn instanceof OneDnnBackend o) {
                 o.setThreads(threads);
             }
-            t.add(new BenchRunner.Target("onednn", onednn, plan(BenchRunner.ONEDNN_PLAN), false,
-                    direct ? new OneDnnBaseline() : null));
-            if (channelsLast) {
-                t.add(new BenchRunner.Target(ResultTable.CHANNELS_LAST, onednn, plan(BenchRunner.ONEDNN_PLAN), false,
-                        direct ? new OneDnnBaseline(ResultTable.CHANNELS_LAST) : null, MemoryFormat.CHANNELS_LAST));
+            for (Precision p : chosenPrecisions) {
+                // the bare primitive is an f32 one: bf16 rows have no baseline
+                boolean withDirect = direct && p == Precision.F32;
+                t.add(new BenchRunner.Target("onednn" + suffix(p), onednn, plan(BenchRunner.ONEDNN_PLAN), false,
+                        withDirect ? new OneDnnBaseline() : null, MemoryFormat.CONTIGUOUS, p));
+                if (channelsLast) {
+                    t.add(new BenchRunner.Target(ResultTable.CHANNELS_LAST + suffix(p), onednn,
+                            plan(BenchRunner.ONEDNN_PLAN), false,
+                            withDirect ? new OneDnnBaseline(ResultTable.CHANNELS_LAST) : null, MemoryFormat.CHANNELS_LAST,
+                            p));
+                }
             }
         }
         if (!b.equals("onednn")) {
@@ -318,7 +386,13 @@ final class Bench implements Callable<Integer> {
                     + " ms - 1, conv4j's overhead per call. Max pooling runs on own kernels: no such row.");
         }
         for (BenchRunner.Target t : targets) {
-            if (t.format() == MemoryFormat.CHANNELS_LAST) {
+            if (t.precision() != Precision.F32) {
+                n.add("* " + t.name() + ": convolutions built with precision(Precision." + t.precision() + "): "
+                        + bf16Line(targets) + "; JSON field precision = what each row computed at.");
+            }
+        }
+        for (BenchRunner.Target t : targets) {
+            if (t.format() == MemoryFormat.CHANNELS_LAST && t.precision() == Precision.F32) {
                 n.add("* " + t.name() + ": the onednn backend on channels-last (NHWC / NDHWC) input and output "
                         + "tensors, the layout oneDNN's convolutions prefer"
                         + (t.baseline() == null ? "." : "; " + t.baseline().name() + " is its bare primitive on the same "

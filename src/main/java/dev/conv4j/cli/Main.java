@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
@@ -80,6 +82,32 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@code --precision} of the commands that run cases. */
+    static class PrecisionOption {
+        @Option(names = "--precision", paramLabel = "P", defaultValue = "f32",
+                description = "arithmetic of the convolutions: f32 (default) or bf16 (bf16 products, float32 sums; "
+                        + "pooling stays float32)")
+        String precision;
+
+        Precision resolve(CommandLine cl) {
+            try {
+                return Precision.parse(precision);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--" + e.getMessage());
+            }
+        }
+    }
+
+    /** The line saying what a bf16 run computes at on {@code backend}, or null at f32. */
+    static String precisionLine(Backend backend, Precision precision) {
+        if (precision == Precision.F32) {
+            return null;
+        }
+        Precision effective = backend.effectivePrecision(precision);
+        return "precision: " + precision.label() + " requested, convolutions compute in " + effective.label()
+                + " on " + backend.name() + (effective == precision ? "" : " (this CPU has no bf16 products)");
+    }
+
     /** The case folders named on the command line; a folder without case.json stands for its sub-folders. */
     static List<Path> expand(List<Path> dirs) throws IOException {
         List<Path> out = new ArrayList<>();
@@ -109,16 +137,24 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Mixin
         BackendOption backendOption = new BackendOption();
 
+        @CommandLine.Mixin
+        PrecisionOption precisionOption = new PrecisionOption();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             Backend backend = backendOption.resolve();
+            Precision precision = precisionOption.resolve(spec.commandLine());
             PrintWriter err = spec.commandLine().getErr();
+            String line = precisionLine(backend, precision);
+            if (line != null) {
+                err.println(line);
+            }
             if (dirs.size() == 1 && Files.exists(dirs.get(0).resolve("case.json"))) {
                 try {
-                    runOne(dirs.get(0), out, backend);
+                    runOne(dirs.get(0), out, backend, precision);
                     return 0;
                 } catch (IllegalArgumentException | CaseFormatException e) {
                     err.println("error: " + oneLine(e));
@@ -129,7 +165,7 @@ public final class Main implements Callable<Integer> {
             for (Path d : expand(dirs)) {
                 Path target = out.resolve(d.getFileName().toString());
                 try {
-                    runOne(d, target, backend);
+                    runOne(d, target, backend, precision);
                 } catch (IllegalArgumentException | CaseFormatException e) {
                     refused++;
                     Files.createDirectories(target);
@@ -139,9 +175,10 @@ public final class Main implements Callable<Integer> {
             return refused == 0 ? 0 : 1;
         }
 
-        private static void runOne(Path dir, Path target, Backend backend) throws CaseFormatException, IOException {
+        private static void runOne(Path dir, Path target, Backend backend, Precision precision)
+                throws CaseFormatException, IOException {
             Case c = Case.load(dir);
-            try (CaseRunner.Result r = CaseRunner.run(c, backend)) {
+            try (CaseRunner.Result r = CaseRunner.run(c, backend, MemoryFormat.CONTIGUOUS, precision)) {
                 Files.createDirectories(target);
                 writeAtomically(r.output(), target.resolve("output.npy"));
                 if (r.indices() != null) {
@@ -171,6 +208,9 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Mixin
         BackendOption backendOption = new BackendOption();
 
+        @CommandLine.Mixin
+        PrecisionOption precisionOption = new PrecisionOption();
+
         @Option(names = {"-q", "--quiet"}, description = "print failures and the summary only")
         boolean quiet;
 
@@ -180,13 +220,18 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Backend backend = backendOption.resolve();
+            Precision precision = precisionOption.resolve(spec.commandLine());
             PrintWriter out = spec.commandLine().getOut();
+            String line = precisionLine(backend, precision);
+            if (line != null) {
+                out.println(line);
+            }
             int passed = 0;
             int failed = 0;
             for (Path d : expand(dirs)) {
                 String report;
                 try {
-                    report = CaseCheck.check(Case.load(d), backend);
+                    report = CaseCheck.check(Case.load(d), backend, MemoryFormat.CONTIGUOUS, precision);
                 } catch (CaseFormatException e) {
                     report = "invalid case: " + oneLine(e);
                 }
@@ -200,7 +245,8 @@ public final class Main implements Callable<Integer> {
                     out.println("FAIL " + report);
                 }
             }
-            out.println("check (" + backend.name() + "): " + passed + " passed, " + failed + " failed");
+            out.println("check (" + backend.name() + (precision == Precision.F32 ? "" : ", " + precision.label())
+                    + "): " + passed + " passed, " + failed + " failed");
             out.flush();
             return failed == 0 && passed > 0 ? 0 : 1;
         }

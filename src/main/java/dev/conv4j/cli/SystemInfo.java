@@ -25,6 +25,7 @@ final class SystemInfo {
         out.add("oneDNN:       " + info.onednnVersion() + ", " + info.threadingRuntime());
         out.add("oneDNN ISA:   " + info.cpuIsa());
         out.add("own kernels:  " + info.ownKernelsIsa());
+        out.add("bf16:         " + backend.bf16Route());
         out.add("threads:      " + info.threads() + (info.threadsApplied() ? "" : " (not applied: OpenMP default)")
                 + "  (set with -Dconv4j.threads=N)");
         double peak = Kernels.peakGflops(info.threads(), 0.3);

@@ -3,6 +3,7 @@ package dev.conv4j.nn;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
@@ -17,20 +18,30 @@ import dev.conv4j.spec.Tuples;
  * A convolution or transposed convolution layer: the common implementation of {@link Conv1d},
  * {@link Conv2d}, {@link Conv3d}, {@link ConvTranspose1d}, {@link ConvTranspose2d} and
  * {@link ConvTranspose3d}. Weights use PyTorch's layouts; the backend prepares them once.
+ *
+ * <p>{@link Builder#precision(Precision) precision(Precision.BF16)} trades accuracy for speed
+ * (see {@link Precision#BF16} for the bound); {@link #effectivePrecision()} says what the
+ * backend computes at on this CPU.
  */
 public class Convolution implements Module {
     private final ConvSpec spec;
     private final Tensor weight;
     private final Tensor bias;
     private final Backend backend;
+    private final Precision precision;
     private final ConvKernel kernel;
-    /** The kernel with a fused ReLU, prepared on first use by {@link #forwardFusedRelu}; guarded by {@code this}. */
-    private ConvKernel fusedReluKernel;
+    /**
+     * Kernels prepared on first use, by {@link #kernelIndex}: with a fused ReLU
+     * ({@link #forwardStep}) and at a precision other than the module's (a
+     * {@link Sequential}'s); guarded by {@code this}. Slot of {@link #kernel} stays null.
+     */
+    private final ConvKernel[] lazyKernels = new ConvKernel[2 * Precision.values().length];
     private final ModuleState state;
 
     Convolution(Builder<?> b) {
         this.spec = b.spec.build();
         this.backend = b.backend != null ? b.backend : Backends.getDefault();
+        this.precision = b.precision;
         this.state = new ModuleState(spec.opName());
         long[] wShape = spec.weightShape();
         Tensor w = null;
@@ -43,7 +54,7 @@ public class Convolution implements Module {
             } else if (b.bias != null) {
                 throw new IllegalArgumentException("a bias tensor was given, but bias=False");
             }
-            this.kernel = backend.prepareConv(spec, w, bs);
+            this.kernel = backend.prepareConv(spec, w, bs, false, precision);
         } catch (RuntimeException e) {
             if (w != null) {
                 w.close();
@@ -105,6 +116,20 @@ public class Convolution implements Module {
         return backend;
     }
 
+    /** The precision asked for with {@link Builder#precision(Precision)} ({@link Precision#F32} by default). */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * The precision {@link #forward} computes at on this backend and CPU: {@link #precision()},
+     * or {@link Precision#F32} where bf16 products are not available.
+     */
+    public Precision effectivePrecision() {
+        state.checkOpen();
+        return kernel.precision();
+    }
+
     /** The prepared kernel (for tests and diagnostics). */
     public ConvKernel kernel() {
         state.checkOpen();
@@ -144,22 +169,17 @@ public class Convolution implements Module {
     }
 
     /**
-     * {@code relu(forward(input))} in one backend call: the convolution with a fused ReLU
-     * ({@link Backend#prepareConv(ConvSpec, Tensor, Tensor, boolean)}), whose kernel is prepared
-     * on the first call and kept until the module closes. What {@link Sequential} runs for a
-     * Convolution followed by a {@link ReLU}.
+     * One step of a {@link Sequential}: the convolution at {@code at} (instead of the module's
+     * precision), with a fused ReLU when {@code relu} ({@code relu(forward(input))} in one backend
+     * call: on oneDNN a post-op of the primitive), into {@code out} unless it is null. Kernels
+     * other than the module's own are prepared on first use and kept until the module closes.
      */
-    Tensor forwardFusedRelu(Tensor input) {
-        return forwardFusedRelu(input, null);
-    }
-
-    /** As {@link #forwardFusedRelu(Tensor)}, into {@code out} ({@link #forward(Tensor, Tensor)}) unless it is null. */
-    Tensor forwardFusedRelu(Tensor input, Tensor out) {
+    Tensor forwardStep(Tensor input, boolean relu, Precision at, Tensor out) {
         state.enter();
         try {
             ModuleState.checkFloatInput(input, "input");
             ConvProblem p = ConvGeometry.forward(spec, input.shape(), null);
-            ConvKernel k = fusedReluKernel();
+            ConvKernel k = !relu && at == precision ? kernel : lazyKernel(relu, at);
             return out == null ? Outputs.compute(input, p.outputShape(), o -> k.forward(p, input, o))
                     : Outputs.into(input, out, p.outputShape(), o -> k.forward(p, input, o));
         } finally {
@@ -167,26 +187,33 @@ public class Convolution implements Module {
         }
     }
 
-    /** The fused kernel, prepared once; only called inside {@code state.enter()/exit()}. */
-    private synchronized ConvKernel fusedReluKernel() {
-        if (fusedReluKernel == null) {
-            fusedReluKernel = backend.prepareConv(spec, weight, bias, true);
-        }
-        return fusedReluKernel;
+    private static int kernelIndex(boolean relu, Precision at) {
+        return 2 * at.ordinal() + (relu ? 1 : 0);
     }
 
-    /** The fused kernel if one was prepared (for tests and diagnostics), else null. */
+    /** A kernel other than {@link #kernel}, prepared once; only called inside {@code state.enter()/exit()}. */
+    private synchronized ConvKernel lazyKernel(boolean relu, Precision at) {
+        int i = kernelIndex(relu, at);
+        if (lazyKernels[i] == null) {
+            lazyKernels[i] = backend.prepareConv(spec, weight, bias, relu, at);
+        }
+        return lazyKernels[i];
+    }
+
+    /** The fused kernel at the module's precision if one was prepared (for tests and diagnostics), else null. */
     synchronized ConvKernel preparedFusedReluKernel() {
         state.checkOpen();
-        return fusedReluKernel;
+        return lazyKernels[kernelIndex(true, precision)];
     }
 
     @Override
     public void close() {
         state.close(() -> {
             synchronized (this) {
-                if (fusedReluKernel != null) {
-                    fusedReluKernel.close();
+                for (ConvKernel k : lazyKernels) {
+                    if (k != null) {
+                        k.close();
+                    }
                 }
             }
             kernel.close();
@@ -212,6 +239,7 @@ public class Convolution implements Module {
         private Tensor weight;
         private Tensor bias;
         private Backend backend;
+        private Precision precision = Precision.F32;
         private long seed = 0;
 
         Builder(int dims, boolean transposed, int in, int out, int[] kernelSize,
@@ -282,6 +310,18 @@ public class Convolution implements Module {
         /** The backend to run on (default: {@link Backends#getDefault()}). */
         public Builder<M> backend(Backend v) {
             backend = v;
+            return this;
+        }
+
+        /**
+         * The arithmetic: {@link Precision#F32} (default, PyTorch's numbers) or
+         * {@link Precision#BF16} (bf16 products, float32 sums; see the bound there).
+         */
+        public Builder<M> precision(Precision v) {
+            if (v == null) {
+                throw new IllegalArgumentException("precision must not be null");
+            }
+            precision = v;
             return this;
         }
 

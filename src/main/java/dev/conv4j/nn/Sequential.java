@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.BinaryOperator;
 
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.spec.PaddingMode;
 
@@ -23,6 +24,11 @@ import dev.conv4j.spec.PaddingMode;
  * input, the input is converted to channels-last once, every module runs on channels-last
  * tensors, and the result is converted back to contiguous at the end. A channels-last input
  * runs as it is and gives a channels-last result, as in PyTorch.
+ *
+ * <p>{@link #precision(Precision)} sets the precision of every convolution of the chain (each
+ * module's own otherwise). Between layers the activations stay float32 tensors: at bf16 each
+ * convolution converts its input to bf16 itself (one oneDNN reorder); pooling and ReLU compute
+ * in float32.
  */
 public final class Sequential implements Module {
     private final List<Module> modules;
@@ -34,6 +40,8 @@ public final class Sequential implements Module {
      * convolution on oneDNN (its spatial dims + 2), or 0 when there is none.
      */
     private final int channelsLastRank;
+    /** The precision of the chain's convolutions, or null for each module's own. */
+    private volatile Precision precision;
 
     public Sequential(Module... modules) {
         if (modules.length == 0) {
@@ -49,9 +57,12 @@ public final class Sequential implements Module {
                 ReLU relu = (ReLU) modules[i + 1];
                 s.add(new Step(true, (in, out) -> {
                     relu.checkOpen();
-                    return conv.forwardFusedRelu(in, out);
+                    return conv.forwardStep(in, true, precisionOf(conv), out);
                 }));
                 i++;
+            } else if (m instanceof Convolution) {
+                Convolution conv = (Convolution) m;
+                s.add(new Step(false, (in, out) -> conv.forwardStep(in, false, precisionOf(conv), out)));
             } else {
                 s.add(new Step(false, (in, out) -> out == null ? m.forward(in) : m.forward(in, out)));
             }
@@ -74,6 +85,38 @@ public final class Sequential implements Module {
      */
     public int channelsLastRank() {
         return channelsLastRank;
+    }
+
+    /**
+     * Sets the precision of all the chain's convolutions (null: each module's own, the default)
+     * for the calls that start afterwards; returns this Sequential. A convolution prepares its
+     * kernel for a precision other than its own on first use.
+     */
+    public Sequential precision(Precision p) {
+        state.checkOpen();
+        this.precision = p;
+        return this;
+    }
+
+    /** The precision set with {@link #precision(Precision)}, or null when each module keeps its own. */
+    public Precision precision() {
+        return precision;
+    }
+
+    /**
+     * {@link Precision#BF16} when some convolution of the chain computes with bf16 products on
+     * this backend and CPU, else {@link Precision#F32} (then the chain's numbers are float32 ones).
+     */
+    public Precision effectivePrecision() {
+        state.checkOpen();
+        boolean bf16 = modules.stream().anyMatch(m -> m instanceof Convolution c
+                && c.backend().effectivePrecision(precisionOf(c)) == Precision.BF16);
+        return bf16 ? Precision.BF16 : Precision.F32;
+    }
+
+    private Precision precisionOf(Convolution conv) {
+        Precision p = precision;
+        return p == null ? conv.precision() : p;
     }
 
     /** One call of the chain: a module, or a fused pair; into the second argument unless it is null. */

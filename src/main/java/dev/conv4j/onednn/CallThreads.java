@@ -1,5 +1,6 @@
 package dev.conv4j.onednn;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -73,24 +74,31 @@ final class CallThreads {
             return model;
         }
         int other = model == 1 ? max : 1;
-        return pick(false, () -> trial.run(model), () -> trial.run(other)) ? other : model;
+        return pick(0, List.of(() -> trial.run(model), () -> trial.run(other))) == 0 ? model : other;
     }
 
     /**
-     * Chooses between two ways to compute the same call: the model's choice ({@code second} when
-     * {@code modelPrefersSecond}) unless autotuning is on and the other is faster by
-     * {@link #TUNE_MARGIN} over a few runs each. The chosen way runs last, so the call's result
-     * comes from it. True for {@code second}.
+     * Chooses among ways to compute the same call: the model's ({@code ways.get(model)}) unless
+     * autotuning is on and another is faster by {@link #TUNE_MARGIN} over a few runs each (the
+     * fastest such). The chosen way runs last, so the call's result comes from it. Returns its
+     * index.
      */
-    boolean pick(boolean modelPrefersSecond, Runnable first, Runnable second) {
-        if (!autotune) {
-            return modelPrefersSecond;
+    int pick(int model, List<Runnable> ways) {
+        if (!autotune || ways.size() == 1) {
+            return model;
         }
-        long a = fastest(first);
-        long b = fastest(second);
-        boolean chooseSecond = modelPrefersSecond ? !(a < TUNE_MARGIN * b) : b < TUNE_MARGIN * a;
-        (chooseSecond ? second : first).run();
-        return chooseSecond;
+        long[] times = new long[ways.size()];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = fastest(ways.get(i));
+        }
+        int chosen = model;
+        for (int i = 0; i < times.length; i++) {
+            if (times[i] < TUNE_MARGIN * times[model] && times[i] < times[chosen]) {
+                chosen = i;
+            }
+        }
+        ways.get(chosen).run();
+        return chosen;
     }
 
     private static long fastest(Runnable way) {

@@ -89,11 +89,16 @@ final class Dnnl {
     }
 
     /** A plain f32 memory descriptor with explicit strides (elements). */
-    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     static dnnl_memory_desc stridedDesc(long[] dims, long[] strides) {
+        return stridedDesc(dims, strides, dnnl_f32);
+    }
+
+    /** A plain memory descriptor of data type {@code dataType} ({@code dnnl_f32}, {@code dnnl_bf16}) with explicit strides. */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    static dnnl_memory_desc stridedDesc(long[] dims, long[] strides, int dataType) {
         try (PointerScope scope = new PointerScope()) {
             dnnl_memory_desc md = new dnnl_memory_desc();
-            check(dnnl_memory_desc_create_with_strides(md, dims.length, new LongPointer(dims), dnnl_f32,
+            check(dnnl_memory_desc_create_with_strides(md, dims.length, new LongPointer(dims), dataType,
                     new LongPointer(strides)), "dnnl_memory_desc_create_with_strides" + java.util.Arrays.toString(dims));
             return md;
         }
@@ -110,12 +115,49 @@ final class Dnnl {
     }
 
     /** {@code format_tag::any}: lets the primitive choose its layout. */
-    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     static dnnl_memory_desc anyDesc(long[] dims) {
+        return anyDesc(dims, dnnl_f32);
+    }
+
+    /** As {@link #anyDesc(long[])} of data type {@code dataType}. */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    static dnnl_memory_desc anyDesc(long[] dims, int dataType) {
         try (PointerScope scope = new PointerScope()) {
             dnnl_memory_desc md = new dnnl_memory_desc();
-            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dnnl_f32, dnnl_format_tag_any),
+            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dataType, dnnl_format_tag_any),
                     "dnnl_memory_desc_create_with_tag(any)" + java.util.Arrays.toString(dims));
+            return md;
+        }
+    }
+
+    /**
+     * Strides of oneDNN's {@code nxc} layout ({@code nwc}, {@code nhwc}, {@code ndhwc}): channels
+     * innermost, as {@link MemoryFormat#CHANNELS_LAST} but for any rank of 3 or more.
+     */
+    static long[] nxcStrides(long[] dims) {
+        long[] strides = new long[dims.length];
+        long s = Math.max(dims[1], 1);
+        strides[1] = 1;
+        for (int i = dims.length - 1; i >= 2; i--) {
+            strides[i] = s;
+            s *= Math.max(dims[i], 1);
+        }
+        strides[0] = s;
+        return strides;
+    }
+
+    /**
+     * oneDNN's 16-channel blocked layout of {@code [N, C, spatial...]} ({@code nCw16c},
+     * {@code nChw16c}, {@code nCdhw16c}): C split into blocks of 16, innermost; a partial last
+     * block is padded.
+     */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    static dnnl_memory_desc blocked16cDesc(long[] dims, int dataType) {
+        int tag = dims.length == 3 ? dnnl_nCw16c : dims.length == 4 ? dnnl_nChw16c : dnnl_nCdhw16c;
+        try (PointerScope scope = new PointerScope()) {
+            dnnl_memory_desc md = new dnnl_memory_desc();
+            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dataType, tag),
+                    "dnnl_memory_desc_create_with_tag(16c)" + java.util.Arrays.toString(dims));
             return md;
         }
     }
@@ -209,7 +251,25 @@ final class Dnnl {
      * (alpha 0): the primitive's output becomes {@code max(result, 0)}.
      */
     static dnnl_primitive_attr createAttr(boolean relu) {
+        return createAttr(relu, false);
+    }
+
+    /**
+     * As {@link #createAttr(boolean)}, with {@code fpmath_mode::bf16} instead of strict when
+     * {@code bf16Math} is true: f32 memory, products of values rounded to bf16. oneDNN's x64
+     * convolutions honour it on AMX only (elsewhere they compute in f32).
+     */
+    static dnnl_primitive_attr createAttr(boolean relu, boolean bf16Math) {
         dnnl_primitive_attr attr = createAttr();
+        if (bf16Math) {
+            try {
+                check(dnnl_primitive_attr_set_fpmath_mode(attr, dnnl_fpmath_mode_bf16),
+                        "dnnl_primitive_attr_set_fpmath_mode(bf16)");
+            } catch (RuntimeException e) {
+                destroy(attr);
+                throw e;
+            }
+        }
         if (!relu) {
             return attr;
         }
@@ -533,6 +593,14 @@ final class Dnnl {
             }
         }
         return "isa 0x" + Integer.toHexString(isa);
+    }
+
+    /**
+     * Whether the ISA oneDNN dispatches to includes {@code isa} (the {@code dnnl_cpu_isa_*}
+     * values are bit sets, each holding the bits of the ISAs it extends).
+     */
+    static boolean effectiveIsaIncludes(int isa) {
+        return (dnnl_get_effective_cpu_isa() & isa) == isa;
     }
 
     /** {@code "omp"}, {@code "tbb"}, ... : the CPU threading runtime oneDNN was built with. */

@@ -23,6 +23,7 @@ import org.bytedeco.javacpp.PointerScope;
 
 import dev.conv4j.DType;
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
@@ -230,6 +231,37 @@ public final class OneDnnBackend implements Backend {
     public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
         OneDnnConvKernel.checkWeights(spec, weight, bias);
         return new OneDnnConvKernel(this, engine, spec, weight, bias, relu);
+    }
+
+    /**
+     * bf16 runs as {@link #bf16Route()} says; where the CPU has neither AMX nor AVX512_BF16 the
+     * kernel computes in f32 and reports {@link Precision#F32}.
+     */
+    @Override
+    public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu, Precision precision) {
+        OneDnnConvKernel.checkWeights(spec, weight, bias);
+        return new OneDnnConvKernel(this, engine, spec, weight, bias, relu,
+                OneDnnConvKernel.Arithmetic.forCpu(precision));
+    }
+
+    @Override
+    public Precision effectivePrecision(Precision requested) {
+        return OneDnnConvKernel.Arithmetic.forCpu(requested).precision();
+    }
+
+    /**
+     * How a bf16 convolution computes on this CPU, in one line for {@code conv4j info} and the
+     * bench: which route, or that it falls back to f32.
+     */
+    public String bf16Route() {
+        switch (OneDnnConvKernel.Arithmetic.forCpu(Precision.BF16)) {
+            case BF16_FPMATH:
+                return "bf16 (AMX: f32 tensors, oneDNN fpmath_mode bf16)";
+            case BF16_MEMORY:
+                return "bf16 (AVX512_BF16: weights prepacked to bf16, activations converted per call)";
+            default:
+                return "f32 (CPU ISA " + Dnnl.effectiveIsa() + " has no bf16 products: Precision.BF16 computes in f32)";
+        }
     }
 
     // ---------------------------------------------------------------- relu

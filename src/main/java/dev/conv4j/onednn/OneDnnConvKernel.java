@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory_desc;
@@ -21,6 +22,7 @@ import org.bytedeco.javacpp.PointerScope;
 
 import dev.conv4j.DType;
 import dev.conv4j.MemoryFormat;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.backend.MemoryFormats;
@@ -35,10 +37,44 @@ import dev.conv4j.spec.Tuples;
  * layout once and shared by every primitive that uses it. Source and destination stay the
  * caller's tensors: plain NC(D)(H)W, or NHWC / NDHWC for channels-last ones, which oneDNN's
  * convolutions read without reordering. Thread-safe; see {@link PlanCache} for the lifetime rules.
+ *
+ * <p>With {@link Arithmetic#BF16_MEMORY} the primitive takes bf16 source and weights and writes
+ * f32: the weights are reordered to bf16 once like any layout, and each call converts the source
+ * into a bf16 buffer in the primitive's layout ({@link #bf16Layouts}) with one oneDNN reorder
+ * (which also cuts a source view); a destination in another layout than the caller's is written
+ * to a temporary and reordered into place.
  */
 final class OneDnnConvKernel implements ConvKernel {
     /** Problem shapes kept per kernel. */
     static final int CACHE_CAPACITY = 64;
+
+    /** How the primitives multiply; what {@link Precision} asks for becomes one of these per CPU. */
+    enum Arithmetic {
+        /** f32 memory and strict f32 math. */
+        F32,
+        /**
+         * bf16 source and weight descriptors, f32 bias and destination: the route on CPUs with
+         * AVX512_BF16 but no AMX, where oneDNN's x64 convolutions ignore {@code fpmath_mode}.
+         */
+        BF16_MEMORY,
+        /** f32 memory with {@code fpmath_mode::bf16}: the route on AMX (the library converts inside). */
+        BF16_FPMATH;
+
+        /** The arithmetic for {@code requested} on this CPU (oneDNN's effective ISA). */
+        static Arithmetic forCpu(Precision requested) {
+            if (requested == Precision.F32) {
+                return F32;
+            }
+            if (Dnnl.effectiveIsaIncludes(dnnl_cpu_isa_avx512_core_amx)) {
+                return BF16_FPMATH;
+            }
+            return Dnnl.effectiveIsaIncludes(dnnl_cpu_isa_avx512_core_bf16) ? BF16_MEMORY : F32;
+        }
+
+        Precision precision() {
+            return this == F32 ? Precision.F32 : Precision.BF16;
+        }
+    }
 
     private final OneDnnBackend backend;
     private final dnnl_engine engine;
@@ -51,6 +87,7 @@ final class OneDnnConvKernel implements ConvKernel {
      * its output cannot hold NaN ({@link #fusable}), else unfused followed by a ReLU loop.
      */
     private final boolean relu;
+    private final Arithmetic arithmetic;
     /**
      * For a fused ReLU: the sum of all |weight| and the largest |bias|, bounding any output by
      * {@code max|x| * weightAbsSum + biasAbsMax}; NaN when a weight or bias is not finite.
@@ -66,8 +103,14 @@ final class OneDnnConvKernel implements ConvKernel {
 
     OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias,
             boolean relu) {
+        this(backend, engine, spec, weight, bias, relu, Arithmetic.F32);
+    }
+
+    OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias,
+            boolean relu, Arithmetic arithmetic) {
         this.backend = backend;
         this.relu = relu;
+        this.arithmetic = arithmetic;
         this.weightAbsSum = relu ? absSum(weight) : 0;
         this.biasAbsMax = relu && bias != null ? OwnKernels.absMax(bias) : 0;
         this.engine = engine;
@@ -98,22 +141,40 @@ final class OneDnnConvKernel implements ConvKernel {
             fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
             return;
         }
-        if (ownDepthwise(problem, format)) {
-            OwnKernels.depthwiseConv(problem, input, weight, bias, output, relu, backend.threads());
-            return;
-        }
         boolean fused = relu && fusable(input);
         int max = backend.threads();
         Choice choice = choice(problem, fused, format, max, input, output);
         int threads = backend.callThreads().acquire(choice.threads(), max);
         try {
-            if (choice.viaChannelsLast()) {
-                runViaChannelsLast(threads, problem, fused, input, output);
-            } else {
-                run(threads, problem, fused, format, input, output);
-            }
+            runOn(choice.route(), threads, problem, fused, format, input, output);
         } finally {
             backend.callThreads().release(threads);
+        }
+    }
+
+    /** The ways a call can run; for contiguous (NCHW) tensors each plan picks one ({@link #choice}). */
+    enum Route {
+        /** The oneDNN primitive on the tensors as they are. */
+        PRIMITIVE,
+        /** The channels-last primitive on native transposed copies of contiguous tensors. */
+        VIA_CHANNELS_LAST,
+        /** conv4j's own direct depthwise kernel on contiguous tensors ({@link #ownDepthwise}). */
+        OWN_DEPTHWISE
+    }
+
+    /** Runs the call on {@code route} with {@code threads}, ReLU included. */
+    private void runOn(Route route, int threads, ConvProblem problem, boolean fused, MemoryFormat format,
+            Tensor input, Tensor output) {
+        switch (route) {
+            case OWN_DEPTHWISE:
+                // the own kernel applies torch.relu itself (NaN stays)
+                OwnKernels.depthwiseConv(problem, input, weight, bias, output, relu, threads);
+                return;
+            case VIA_CHANNELS_LAST:
+                runViaChannelsLast(threads, problem, fused, input, output);
+                break;
+            default:
+                run(threads, problem, fused, format, input, output);
         }
         if (relu && !fused) {
             OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
@@ -137,7 +198,7 @@ final class OneDnnConvKernel implements ConvKernel {
      * tensors whether through channels-last copies. Decided on the shape's first call (which may
      * measure both ways, computing the output on the way) and kept.
      */
-    private record Choice(int threads, boolean viaChannelsLast) {
+    private record Choice(int threads, Route route) {
     }
 
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
@@ -149,15 +210,39 @@ final class OneDnnConvKernel implements ConvKernel {
         }
         CallThreads tuner = backend.callThreads();
         int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
-        boolean via = format == MemoryFormat.CONTIGUOUS && canRunViaChannelsLast(problem, input, output)
-                && tuner.pick(prefersChannelsLast(), () -> run(threads, problem, fused, format, input, output),
-                        () -> runViaChannelsLast(threads, problem, fused, input, output));
-        Choice chosen = new Choice(threads, via);
+        List<Route> routes = routes(problem, format, input, output);
+        Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(routes)),
+                routes.stream().<Runnable>map(r -> () -> runOn(r, threads, problem, fused, format, input, output)).toList()));
+        Choice chosen = new Choice(threads, route);
         if (choices.size() >= 4 * CACHE_CAPACITY) {
             choices.clear(); // a bound; forgotten shapes are decided again
         }
         choices.put(key, chosen);
         return chosen;
+    }
+
+    /** The routes that can take the call: the primitive, and for contiguous tensors the others that apply. */
+    private List<Route> routes(ConvProblem problem, MemoryFormat format, Tensor input, Tensor output) {
+        List<Route> r = new ArrayList<>(List.of(Route.PRIMITIVE));
+        if (format == MemoryFormat.CONTIGUOUS && canRunViaChannelsLast(problem, input, output)) {
+            r.add(Route.VIA_CHANNELS_LAST);
+        }
+        if (format == MemoryFormat.CONTIGUOUS && arithmetic == Arithmetic.F32 && ownDepthwise(problem, format)) {
+            r.add(Route.OWN_DEPTHWISE);
+        }
+        return r;
+    }
+
+    /**
+     * The cost model's route among {@code routes}: the own depthwise kernel where it applies;
+     * else channels-last copies where {@link #prefersChannelsLast}; else the primitive.
+     */
+    private Route modelRoute(List<Route> routes) {
+        if (routes.contains(Route.OWN_DEPTHWISE)) {
+            return Route.OWN_DEPTHWISE;
+        }
+        return routes.contains(Route.VIA_CHANNELS_LAST) && prefersChannelsLast() ? Route.VIA_CHANNELS_LAST
+                : Route.PRIMITIVE;
     }
 
     /**
@@ -186,21 +271,13 @@ final class OneDnnConvKernel implements ConvKernel {
      * Runs a contiguous call on the given route and thread count, whatever the kernel would
      * choose, for tests; false if the route cannot take the call.
      */
-    boolean forwardOn(boolean viaChannelsLast, int threads, ConvProblem problem, Tensor input, Tensor output) {
+    boolean forwardOn(Route route, int threads, ConvProblem problem, Tensor input, Tensor output) {
         checkOpen();
         if (!MemoryFormats.allContiguous(input, output) || OneDnnAdapter.isTrivial(problem)
-                || (viaChannelsLast && !canRunViaChannelsLast(problem, input, output))) {
+                || !routes(problem, MemoryFormat.CONTIGUOUS, input, output).contains(route)) {
             return false;
         }
-        boolean fused = relu && fusable(input);
-        if (viaChannelsLast) {
-            runViaChannelsLast(threads, problem, fused, input, output);
-        } else {
-            run(threads, problem, fused, MemoryFormat.CONTIGUOUS, input, output);
-        }
-        if (relu && !fused) {
-            OneDnnBackend.relu(output.floatBuffer(), output.floatBuffer(), output.numel());
-        }
+        runOn(route, threads, problem, relu && fusable(input), MemoryFormat.CONTIGUOUS, input, output);
         return true;
     }
 
@@ -230,13 +307,12 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     /**
-     * ROUTE DECISION (one place; a cost-based per-plan choice may replace it): whether this call
-     * runs on our own depthwise kernel instead of the oneDNN primitive. Yes for depthwise
-     * convolutions (groups == in_channels, any channel multiplier, zero padding) on contiguous
-     * NC(D)(H)W tensors, where oneDNN's depthwise kernel measured about 2x slower than ours
-     * (NchwKernelsBench); channels-last tensors stay on oneDNN, whose NHWC kernel is fast.
-     * The own kernel fuses ReLU exactly (NaN stays), so it needs no finiteness check. Huge
-     * dilations stay on oneDNN.
+     * Whether our own depthwise kernel can take this call ({@link Route#OWN_DEPTHWISE}, one of
+     * the routes {@link #choice} picks from): depthwise convolutions (groups == in_channels, any
+     * channel multiplier, zero padding) on contiguous NC(D)(H)W tensors, where oneDNN's NCHW
+     * depthwise kernel measured about 2x slower than ours (NchwKernelsBench); channels-last
+     * tensors stay on oneDNN, whose NHWC kernel is fast. The own kernel fuses ReLU exactly (NaN
+     * stays), so it needs no finiteness check. Huge dilations stay on oneDNN.
      */
     static boolean ownDepthwise(ConvProblem p, MemoryFormat format) {
         return format == MemoryFormat.CONTIGUOUS && OwnKernels.available()
@@ -313,6 +389,16 @@ final class OneDnnConvKernel implements ConvKernel {
     /** Whether the kernel fuses ReLU. */
     boolean fusesRelu() {
         return relu;
+    }
+
+    @Override
+    public Precision precision() {
+        return arithmetic.precision();
+    }
+
+    /** How the kernel's primitives multiply, for tests and diagnostics. */
+    Arithmetic arithmetic() {
+        return arithmetic;
     }
 
     /**
@@ -395,43 +481,65 @@ final class OneDnnConvKernel implements ConvKernel {
     private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format) {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         String what = spec.opName() + " for " + problem.key() + (format == MemoryFormat.CONTIGUOUS ? "" : " " + format);
-        dnnl_primitive_attr attr = Dnnl.createAttr(fused);
+        boolean bf16Memory = arithmetic == Arithmetic.BF16_MEMORY;
+        dnnl_primitive_attr attr = Dnnl.createAttr(fused, arithmetic == Arithmetic.BF16_FPMATH);
         dnnl_memory_desc src = null;
         dnnl_memory_desc weights = null;
         dnnl_memory_desc biasDesc = null;
         dnnl_memory_desc dst = null;
         NativePrimitive primitive = null;
         try (PointerScope scope = new PointerScope()) {
-            src = Dnnl.desc(d.srcView, format);
-            weights = Dnnl.anyDesc(d.weights);
+            weights = Dnnl.anyDesc(d.weights, bf16Memory ? dnnl_bf16 : dnnl_f32);
             biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
-            dst = Dnnl.desc(d.dst, format);
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
             LongPointer strides = new LongPointer(d.strides);
             LongPointer dilates = new LongPointer(d.dilates);
             LongPointer padL = new LongPointer(d.padLeft);
             LongPointer padR = new LongPointer(d.padRight);
-            if (d.transposed) {
-                Dnnl.check(dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                        dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
-                        "deconvolution_forward for " + what + " (" + d + ")");
-            } else {
-                Dnnl.check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                        dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
-                        "convolution_forward for " + what + " (" + d + ")");
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            int[] layouts = bf16Memory ? bf16Layouts(format) : new int[] {USER_LAYOUT};
+            for (int i = 0; i < layouts.length; i++) {
+                Dnnl.destroy(src);
+                Dnnl.destroy(dst);
+                boolean user = layouts[i] == USER_LAYOUT;
+                src = user ? Dnnl.desc(d.srcView, format) : layoutDesc(d.srcView, layouts[i], dnnl_bf16);
+                dst = user ? Dnnl.desc(d.dst, format) : layoutDesc(d.dst, layouts[i], dnnl_f32);
+                int status = d.transposed
+                        ? dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                                dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr)
+                        : dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                                dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr);
+                boolean last = i == layouts.length - 1;
+                if (status != dnnl_success && !last) {
+                    continue;
+                }
+                Dnnl.check(status, (d.transposed ? "deconvolution_forward for " : "convolution_forward for ") + what
+                        + " (" + d + ")");
+                String impl = Dnnl.implInfo(pd);
+                if (last || !(impl.contains("ref") || impl.contains("gemm"))) {
+                    break;
+                }
+                Dnnl.destroy(pd); // no JIT kernel for this layout: try the next
             }
             primitive = new NativePrimitive(engine, pd, what);
             PackedWeights w = packedWeights(primitive.query(dnnl_query_weights_md, 0), d);
             NativePrimitive tailCopy = null;
             NativePrimitive srcCopy = null;
             try {
-                if (d.hasTail()) {
-                    tailCopy = createCopy(d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
-                            "output copy of " + what);
-                }
-                if (d.hasSrcView()) {
-                    srcCopy = createCopy(d.srcView, Dnnl.denseStrides(d.src), Dnnl.denseStrides(d.srcView),
-                            "input copy of " + what);
+                if (bf16Memory) {
+                    // a tail only comes with contiguous tensors: format's strides of userDst
+                    tailCopy = createReorder(primitive.query(dnnl_query_dst_md, 0),
+                            Dnnl.stridedDesc(d.dst, format.strides(d.userDst)), true, "output copy of " + what);
+                    srcCopy = createReorder(Dnnl.stridedDesc(d.srcView, format.strides(d.src)),
+                            primitive.query(dnnl_query_src_md, 0), false, "input conversion of " + what);
+                } else {
+                    if (d.hasTail()) {
+                        tailCopy = createCopy(d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
+                                "output copy of " + what);
+                    }
+                    if (d.hasSrcView()) {
+                        srcCopy = createCopy(d.srcView, Dnnl.denseStrides(d.src), Dnnl.denseStrides(d.srcView),
+                                "input copy of " + what);
+                    }
                 }
             } catch (RuntimeException e) {
                 if (tailCopy != null) {
@@ -468,6 +576,54 @@ final class OneDnnConvKernel implements ConvKernel {
             Dnnl.destroy(attr);
             Dnnl.destroy(from);
             Dnnl.destroy(to);
+        }
+    }
+
+    // ---------------------------------------------------------------- bf16 memory
+
+    /** The layout the f32 route uses: the caller's tensors'. */
+    private static final int USER_LAYOUT = -1;
+    /** The bf16 route's layouts: oneDNN's 16-channel blocks ({@code nChw16c} and kin), or {@code nxc}. */
+    private static final int BLOCKED_16C = 0;
+    private static final int NXC = 1;
+
+    /**
+     * The layouts the bf16 route tries, best first; the last is taken even without a JIT kernel.
+     * Contiguous tensors: 16-channel blocks (reordering NCHW into them costs a fraction of a full
+     * transposition, and oneDNN has bf16 JIT kernels on them), then nxc. Channels-last tensors: nxc,
+     * their own layout, so the conversion is a plain elementwise pass. Plain NC(D)(H)W itself gets
+     * only gemm or reference kernels for bf16 in oneDNN 3.8.
+     */
+    private static int[] bf16Layouts(MemoryFormat format) {
+        return format == MemoryFormat.CHANNELS_LAST ? new int[] {NXC} : new int[] {BLOCKED_16C, NXC};
+    }
+
+    /** A descriptor of {@code dims} in one of the bf16 route's layouts. */
+    private static dnnl_memory_desc layoutDesc(long[] dims, int layout, int dataType) {
+        return layout == NXC ? Dnnl.stridedDesc(dims, Dnnl.nxcStrides(dims), dataType)
+                : Dnnl.blocked16cDesc(dims, dataType);
+    }
+
+    /**
+     * A reorder from {@code from} to {@code to} (converting data types, rounding to nearest even);
+     * for the destination ({@code toUser}) null when the two are equal. One of the two belongs to
+     * the convolution's primitive descriptor, the other (the caller's tensor: {@code to} with
+     * {@code toUser}, else {@code from}) was created for this call and is destroyed here.
+     */
+    private NativePrimitive createReorder(dnnl_memory_desc from, dnnl_memory_desc to, boolean toUser, String what) {
+        dnnl_memory_desc created = toUser ? to : from;
+        dnnl_primitive_attr attr = null;
+        try {
+            if (toUser && Dnnl.equal(from, to)) {
+                return null;
+            }
+            attr = Dnnl.createAttr();
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, attr), "reorder for " + what);
+            return new NativePrimitive(engine, pd, what);
+        } finally {
+            Dnnl.destroy(attr);
+            Dnnl.destroy(created);
         }
     }
 
@@ -541,7 +697,11 @@ final class OneDnnConvKernel implements ConvKernel {
         }
     }
 
-    /** One problem shape: the primitive, its weights, and the copy for a negative right padding. */
+    /**
+     * One problem shape: the primitive, its weights, and the reorders around it: of the source
+     * (a view's copy, or bf16 conversion) and of the destination (for a negative right padding,
+     * or from the bf16 route's channels-last f32 result).
+     */
     private final class ConvPlan extends PlanCache.Plan {
         final OneDnnAdapter.ConvDesc desc;
         final NativePrimitive primitive;
@@ -550,6 +710,12 @@ final class OneDnnConvKernel implements ConvKernel {
         final NativePrimitive srcCopy;
         /** Whether the primitive carries the ReLU post-op. */
         final boolean fused;
+        /**
+         * Free buffers of the source copy and of the destination temporary, kept for the next
+         * call (at most one per concurrent call): the bf16 route needs them on every call.
+         */
+        private final ConcurrentLinkedDeque<BytePointer> srcBuffers = new ConcurrentLinkedDeque<>();
+        private final ConcurrentLinkedDeque<BytePointer> dstBuffers = new ConcurrentLinkedDeque<>();
 
         ConvPlan(OneDnnAdapter.ConvDesc desc, NativePrimitive primitive, PackedWeights weights, NativePrimitive tailCopy,
                 NativePrimitive srcCopy, boolean fused) {
@@ -575,7 +741,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer srcData = src.pointer();
                 if (srcCopy != null) {
-                    view = Dnnl.allocateAligned(OneDnnAdapter.product(desc.srcView) * Float.BYTES);
+                    view = take(srcBuffers, srcCopy.query(dnnl_query_dst_md, 0));
                     srcCopy.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {srcCopy.query(dnnl_query_src_md, 0), srcCopy.query(dnnl_query_dst_md, 0)},
                             new Pointer[] {srcData, view});
@@ -583,9 +749,11 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer dstData = output.pointer();
                 if (tailCopy != null) {
-                    smallDst = Dnnl.allocateAligned(OneDnnAdapter.product(desc.dst) * Float.BYTES);
+                    smallDst = take(dstBuffers, tailCopy.query(dnnl_query_src_md, 0));
                     dstData = smallDst;
-                    output.fillZero(); // the positions past the computed box get only the bias
+                    if (desc.hasTail()) {
+                        output.fillZero(); // the positions past the computed box get only the bias
+                    }
                 }
                 primitive.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
                         new dnnl_memory_desc[] {primitive.query(dnnl_query_src_md, 0), weights.desc,
@@ -596,7 +764,9 @@ final class OneDnnConvKernel implements ConvKernel {
                             new dnnl_memory_desc[] {tailCopy.query(dnnl_query_src_md, 0),
                                 tailCopy.query(dnnl_query_dst_md, 0)},
                             new Pointer[] {smallDst, output.pointer()});
-                    fillBias(output, problem.batch(), Arrays.copyOfRange(desc.dst, 2, desc.dst.length), fused);
+                    if (desc.hasTail()) {
+                        fillBias(output, problem.batch(), Arrays.copyOfRange(desc.dst, 2, desc.dst.length), fused);
+                    }
                 }
                 Reference.reachabilityFence(input);
                 Reference.reachabilityFence(output);
@@ -607,16 +777,28 @@ final class OneDnnConvKernel implements ConvKernel {
                     padded.close();
                 }
                 if (smallDst != null) {
-                    smallDst.close();
+                    dstBuffers.push(smallDst);
                 }
                 if (view != null) {
-                    view.close();
+                    srcBuffers.push(view);
                 }
             }
         }
 
+        /** A free buffer for memory of {@code desc}, or a new one. */
+        private BytePointer take(ConcurrentLinkedDeque<BytePointer> buffers, dnnl_memory_desc desc) {
+            BytePointer b = buffers.poll();
+            return b != null ? b : Dnnl.allocateAligned(Dnnl.size(desc));
+        }
+
         @Override
         protected void free() {
+            for (BytePointer b : srcBuffers) {
+                b.close();
+            }
+            for (BytePointer b : dstBuffers) {
+                b.close();
+            }
             primitive.free();
             if (tailCopy != null) {
                 tailCopy.free();

@@ -3,6 +3,7 @@ package dev.conv4j.reference;
 import java.util.Arrays;
 
 import dev.conv4j.DType;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
@@ -34,7 +35,21 @@ public final class ReferenceBackend implements Backend {
     /** Copies {@code weight} and {@code bias} into the kernel; the caller may close them afterwards. */
     @Override
     public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
-        return new ReferenceConvKernel(spec, weight, bias, relu);
+        return new ReferenceConvKernel(spec, weight, bias, relu, Precision.F32);
+    }
+
+    /**
+     * bf16 is emulated on any CPU: input and weight values rounded to bf16 (to nearest even),
+     * products and sums in double, the bias added unrounded.
+     */
+    @Override
+    public ConvKernel prepareConv(ConvSpec spec, Tensor weight, Tensor bias, boolean relu, Precision precision) {
+        return new ReferenceConvKernel(spec, weight, bias, relu, precision);
+    }
+
+    @Override
+    public Precision effectivePrecision(Precision requested) {
+        return requested;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.conv4j.reference;
 import java.util.Arrays;
 
 import dev.conv4j.DType;
+import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.spec.ConvProblem;
@@ -14,7 +15,8 @@ import dev.conv4j.spec.Tuples;
 /**
  * Naive convolution and transposed convolution over {@code N, C, D, H, W}; 1d and 2d problems run
  * as 3d ones with leading spatial dimensions of size 1. Each output element is accumulated in
- * double and rounded to float once.
+ * double and rounded to float once. At {@link Precision#BF16} the input and weight values are
+ * first rounded to bf16 ({@link Precision#roundToBf16}), emulating bf16 products exactly.
  *
  * <p>Immutable after construction (weights and bias are copied at prepare time), so one kernel
  * serves many threads.
@@ -27,9 +29,10 @@ final class ReferenceConvKernel implements ConvKernel {
     private final float[] bias;
     /** Whether ReLU is fused: applied to each output after the bias. */
     private final boolean relu;
+    private final Precision precision;
     private volatile boolean closed;
 
-    ReferenceConvKernel(ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
+    ReferenceConvKernel(ConvSpec spec, Tensor weight, Tensor bias, boolean relu, Precision precision) {
         if (!Arrays.equals(weight.shape(), spec.weightShape())) {
             throw new IllegalArgumentException(spec.opName() + " expects a weight of shape "
                     + Tuples.list(spec.weightShape()) + ", but got " + Tuples.list(weight.shape()));
@@ -43,9 +46,25 @@ final class ReferenceConvKernel implements ConvKernel {
                     + "], but got " + Tuples.list(bias.shape()));
         }
         this.spec = spec;
-        this.weight = weight.toFloatArray();
+        this.precision = precision;
+        this.weight = rounded(weight.toFloatArray());
         this.bias = bias == null ? null : bias.toFloatArray();
         this.relu = relu;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    /** {@code values}, rounded to bf16 in place at that precision. */
+    private float[] rounded(float[] values) {
+        if (precision == Precision.BF16) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Precision.roundToBf16(values[i]);
+            }
+        }
+        return values;
     }
 
     @Override
@@ -61,7 +80,7 @@ final class ReferenceConvKernel implements ConvKernel {
         if (output.numel() == 0) {
             return;
         }
-        float[] x = input.toFloatArray();
+        float[] x = rounded(input.toFloatArray());
         float[] y = new float[Math.toIntExact(output.numel())];
         if (spec.transposed()) {
             transposed(problem, x, y);

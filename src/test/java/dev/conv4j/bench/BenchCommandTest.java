@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.conv4j.Precision;
+import dev.conv4j.backend.Backends;
 import dev.conv4j.cli.Main;
 
 /** {@code conv4j bench} end to end on its cheapest layer (global average pooling) on the reference backend. */
@@ -80,6 +82,35 @@ class BenchCommandTest {
         assertTrue(rows.get(0).get("ms").asDouble() > 0);
         assertTrue(rows.get(0).get("gflops").isNull());
         assertTrue(Files.readString(html).contains("No convolution ran at batch 1."));
+    }
+
+    /** {@code --precision f32,bf16}: bf16 rows per layout, their precision in the JSON, the speed-up notes. */
+    @Test
+    void bf16RowsSayWhatTheyComputedAt(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("bench.json");
+        String[] r = run("bench", "--backend", "onednn", "--layers", "1x1 1024-256 14,gap", "--batch", "1", "--reps", "1",
+                "--no-direct", "--precision", "f32,bf16", "--json", json.toString());
+        assertEquals("0", r[0], r[2]);
+        String effective = Backends.onednn().effectivePrecision(Precision.BF16).label();
+        assertTrue(r[1].contains("\nbf16:    " + effective + " ("), r[1]);
+        assertTrue(r[1].contains("\n1x1 1024-256 14      1  onednn-cl-bf16  "), r[1]);
+        assertTrue(r[1].contains("* bf16 speed-up (f32 ms / bf16 ms, same layout, same run):"), r[1]);
+        assertTrue(r[1].matches("(?s).*\\n    1x1 1024-256 14 b1: onednn \\d+\\.\\d\\dx, onednn-cl \\d+\\.\\d\\dx\\n.*"), r[1]);
+        JsonNode rows = new ObjectMapper().readTree(json.toFile());
+        assertEquals(8, rows.size());
+        for (JsonNode row : rows) {
+            boolean bf16Row = row.get("backend").asText().endsWith("-bf16");
+            boolean conv = row.get("layer").asText().startsWith("1x1");
+            assertEquals(bf16Row && conv ? effective : "f32", row.get("precision").asText(), row.toString());
+        }
+        assertEquals("onednn-bf16", rows.get(2).get("backend").asText());
+
+        r = run("bench", "--backend", "onednn", "--layers", "gap", "--precision", "f16");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--precision should be f32 or bf16, but got 'f16'"), r[2]);
+        r = run("bench", "--backend", "reference", "--layers", "gap", "--precision", "bf16");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--precision bf16 times the oneDNN backend"), r[2]);
     }
 
     @Test

@@ -88,7 +88,7 @@ class CallThreadsTest {
         CallThreads threads = new CallThreads(false);
         List<Integer> runs = new ArrayList<>();
         assertEquals(2, threads.tune(300, 2, runs::add));
-        assertTrue(threads.pick(true, () -> runs.add(-1), () -> runs.add(-2)));
+        assertEquals(1, threads.pick(1, List.of(() -> runs.add(-1), () -> runs.add(-2))));
         assertTrue(runs.isEmpty(), runs.toString());
     }
 
@@ -97,21 +97,24 @@ class CallThreadsTest {
         CallThreads threads = new CallThreads(true);
         List<String> runs = new ArrayList<>();
         // the second is faster, but the model prefers the first: switch only past the margin
-        boolean second = threads.pick(false, () -> {
+        int second = threads.pick(0, List.of(() -> {
             runs.add("first");
             sleepMicros(3000);
         }, () -> {
             runs.add("second");
             sleepMicros(300);
-        });
-        assertTrue(second);
+        }, () -> {
+            runs.add("third");
+            sleepMicros(1500);
+        }));
+        assertEquals(1, second);
         assertEquals("second", runs.get(runs.size() - 1));
         runs.clear();
         // equally fast: the model's choice stays
-        assertTrue(threads.pick(true, () -> sleepMicros(500), () -> {
+        assertEquals(1, threads.pick(1, List.of(() -> sleepMicros(500), () -> {
             runs.add("second");
             sleepMicros(500);
-        }));
+        })));
         assertEquals("second", runs.get(runs.size() - 1));
     }
 }

@@ -57,12 +57,16 @@ class RouteChoiceTest {
                         ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
                         OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
                     ref.forward(p, x, expected);
-                    for (boolean via : new boolean[] {false, true}) {
+                    for (OneDnnConvKernel.Route route : OneDnnConvKernel.Route.values()) {
+                        boolean depthwise = spec.groups() == spec.inChannels() && !spec.transposed();
+                        if (route == OneDnnConvKernel.Route.OWN_DEPTHWISE && !depthwise) {
+                            continue;
+                        }
                         for (int threads : new int[] {1, 2}) {
                             try (Tensor got = Tensor.zeros(p.outputShape())) {
                                 String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "")
-                                        + (via ? " via channels-last" : " on NCHW") + ", " + threads + " threads";
-                                assertTrue(mine.forwardOn(via, threads, p, x, got), name + " should be possible");
+                                        + " " + route + ", " + threads + " threads";
+                                assertTrue(mine.forwardOn(route, threads, p, x, got), name + " should be possible");
                                 String problems = Compare.floats("output", got, expected, Compare.Tolerance.RELATIVE_1E4);
                                 assertEquals(null, problems, name);
                                 checked++;
@@ -72,7 +76,8 @@ class RouteChoiceTest {
                 }
             }
         }
-        assertEquals(cases().size() * 8, checked);
+        // 7 cases on two routes and 2 depthwise ones on three, with and without ReLU, 1 and 2 threads
+        assertEquals((7 * 2 + 2 * 3) * 2 * 2, checked);
     }
 
     @Test
@@ -85,8 +90,9 @@ class RouteChoiceTest {
                 Tensor x = OneDnnEquivalenceTest.random(r, new long[] {1, 2, 6, 6}, false);
                 Tensor y = Tensor.zeros(p.outputShape());
                 OneDnnConvKernel k = (OneDnnConvKernel) ONEDNN.prepareConv(reflect, w, b)) {
-            assertEquals(false, k.forwardOn(true, 1, p, x, y));
-            assertTrue(k.forwardOn(false, 1, p, x, y));
+            assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.VIA_CHANNELS_LAST, 1, p, x, y));
+            assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.OWN_DEPTHWISE, 1, p, x, y));
+            assertTrue(k.forwardOn(OneDnnConvKernel.Route.PRIMITIVE, 1, p, x, y));
         }
     }
 }
