@@ -42,6 +42,9 @@ public final class CaseCheck {
                 throw new CaseFormatException(c.name() + ": neither 'outputs.output' nor 'expect_error'");
             }
             boolean exact = Tolerance.exact(c.op());
+            if (c.quantized()) {
+                return compareQuantized(c, result.output(), exact);
+            }
             String report = compareFile(c, "output", result.output(), exact);
             if (report == null && c.outputs().containsKey("indices")) {
                 if (result.indices() == null) {
@@ -50,6 +53,16 @@ public final class CaseCheck {
                 report = compareFile(c, "indices", result.indices(), true);
             }
             return report;
+        }
+    }
+
+    private static String compareQuantized(Case c, Tensor got, boolean exact) throws CaseFormatException {
+        Path p = c.outputs().get("output");
+        try (Tensor expected = Tensor.readNpy(p)) {
+            return Tolerance.compareQuantized(c.name(), got, expected, exact);
+        } catch (IOException e) {
+            throw new CaseFormatException(c.name() + ": " + (e instanceof java.nio.file.NoSuchFileException
+                    ? p.getFileName() + ": no such file" : e.getMessage()), e);
         }
     }
 

@@ -95,6 +95,9 @@ public final class CaseRunner {
      * rank 4 and 5 given in {@code inputFormat}; weights and other tensors stay contiguous.
      */
     public static Result run(Case c, Backend backend, MemoryFormat inputFormat) throws CaseFormatException {
+        if (c.quantized()) {
+            return QuantizedCaseRunner.run(c, backend, inputFormat);
+        }
         Matcher m = OP.matcher(c.op());
         if (!m.matches() || (m.group(1).equals("LPPool") && m.group(2).equals("3"))) {
             throw new CaseFormatException(c.name() + ": unknown op '" + c.op() + "'");
