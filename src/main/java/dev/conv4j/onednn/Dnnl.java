@@ -86,6 +86,55 @@ final class Dnnl {
         }
     }
 
+    /** A plain memory descriptor of data type {@code dataType} ({@code dnnl_u8}, {@code dnnl_s8}, ...) with explicit strides. */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    static dnnl_memory_desc typedDesc(long[] dims, int dataType, long[] strides) {
+        try (PointerScope scope = new PointerScope()) {
+            dnnl_memory_desc md = new dnnl_memory_desc();
+            check(dnnl_memory_desc_create_with_strides(md, dims.length, new LongPointer(dims), dataType,
+                    new LongPointer(strides)), "dnnl_memory_desc_create_with_strides" + java.util.Arrays.toString(dims));
+            return md;
+        }
+    }
+
+    /** {@code format_tag::any} of data type {@code dataType}: lets the primitive choose its layout. */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    static dnnl_memory_desc anyDesc(long[] dims, int dataType) {
+        try (PointerScope scope = new PointerScope()) {
+            dnnl_memory_desc md = new dnnl_memory_desc();
+            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dataType, dnnl_format_tag_any),
+                    "dnnl_memory_desc_create_with_tag(any)" + java.util.Arrays.toString(dims));
+            return md;
+        }
+    }
+
+    /**
+     * The attributes of an int8 convolution ({@link #createAttr(boolean)} plus quantization):
+     * scales of the source (per tensor), weights ({@code weightScaleMask}: 0 per tensor, else
+     * the bits of the output-channel dimensions) and destination (per tensor), and zero points of
+     * the source and destination (per tensor). Their values are passed at execution as
+     * {@code DNNL_ARG_ATTR_SCALES | arg} and {@code DNNL_ARG_ATTR_ZERO_POINTS | arg}. oneDNN then
+     * computes {@code dst = round(relu(acc * src_scale * wei_scale + bias) / dst_scale) + dst_zp}
+     * with {@code acc = sum((src - src_zp) * wei)}.
+     */
+    static dnnl_primitive_attr createInt8Attr(int weightScaleMask, boolean relu) {
+        dnnl_primitive_attr attr = createAttr(relu);
+        try {
+            check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC, 0), "dnnl_primitive_attr_set_scales_mask(src)");
+            check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_WEIGHTS, weightScaleMask),
+                    "dnnl_primitive_attr_set_scales_mask(weights)");
+            check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_DST, 0), "dnnl_primitive_attr_set_scales_mask(dst)");
+            check(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0),
+                    "dnnl_primitive_attr_set_zero_points_mask(src)");
+            check(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0),
+                    "dnnl_primitive_attr_set_zero_points_mask(dst)");
+        } catch (RuntimeException e) {
+            destroy(attr);
+            throw e;
+        }
+        return attr;
+    }
+
     /** A dense f32 memory descriptor of {@code dims} ({@code [N, C, spatial...]}) in {@code format}. */
     static dnnl_memory_desc desc(long[] dims, MemoryFormat format) {
         return stridedDesc(dims, format.strides(dims));

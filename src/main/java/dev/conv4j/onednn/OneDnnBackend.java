@@ -215,6 +215,16 @@ public final class OneDnnBackend implements Backend {
         return new OneDnnConvKernel(this, engine, spec, weight, bias, relu);
     }
 
+    // ---------------------------------------------------------------- quantized
+
+    private final dev.conv4j.backend.QuantizedBackend quantized = new OneDnnQuantized(this);
+
+    /** Quantized convolutions on oneDNN's int8 primitives; quantized pooling in Java ({@link OneDnnQuantized}). */
+    @Override
+    public dev.conv4j.backend.QuantizedBackend quantized() {
+        return quantized;
+    }
+
     // ---------------------------------------------------------------- relu
 
     /**

@@ -1,0 +1,348 @@
+package dev.conv4j.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import java.lang.ref.Reference;
+import java.util.Arrays;
+
+import org.bytedeco.dnnl.dnnl_engine;
+import org.bytedeco.dnnl.dnnl_memory_desc;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerScope;
+
+import dev.conv4j.MemoryFormat;
+import dev.conv4j.Tensor;
+import dev.conv4j.backend.QuantizedConvKernel;
+import dev.conv4j.reference.QuantizedReference;
+import dev.conv4j.spec.ConvProblem;
+import dev.conv4j.spec.ConvSpec;
+import dev.conv4j.spec.PaddingMode;
+import dev.conv4j.spec.QuantizedConvSpec;
+
+/**
+ * A quantized convolution or transposed convolution on oneDNN's int8 primitives: u8 source with
+ * its zero point, s8 weights with per-tensor or per-output-channel scales, f32 bias, u8
+ * destination with the module's scale and zero point, and a ReLU post-op for ConvReLU (see
+ * {@link Dnnl#createInt8Attr}). Source, weights and destination are created with
+ * {@code format_tag::any}, so oneDNN chooses its fast blocked or channels-last layouts (VNNI/AMX
+ * kernels); the caller's tensors are reordered into them and back by oneDNN reorders, and the
+ * weights once per chosen layout. One plan per resolved problem shape and thread count.
+ *
+ * <p>Calls oneDNN's convolution cannot take as they are (reflect padding, a window wholly in the
+ * zero padding, a strided dimension with a single output: see {@link OneDnnAdapter#conv}) run on
+ * {@link QuantizedReference}, route {@link OneDnnAdapter.Route#OWN_QUANTIZED_REFERENCE}.
+ */
+final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
+    private final OneDnnBackend backend;
+    private final dnnl_engine engine;
+    private final QuantizedConvSpec spec;
+    private final Tensor weight;
+    private final Tensor bias;
+    private final double[] weightScales;
+    /** Weight scales (f32, one or per output channel), destination scale and zero point: fixed per kernel. */
+    private final FloatPointer weightScaleData;
+    private final FloatPointer dstScaleData;
+    private final IntPointer dstZeroPointData;
+    private final QuantizedConvKernel fallback;
+    private final PlanCache<Int8Plan> plans = new PlanCache<>(OneDnnConvKernel.CACHE_CAPACITY);
+    private volatile boolean closed;
+
+    OneDnnQuantizedConvKernel(OneDnnBackend backend, dnnl_engine engine, QuantizedConvSpec spec, Tensor weight,
+            double[] weightScales, Tensor bias) {
+        this.backend = backend;
+        this.engine = engine;
+        this.spec = spec;
+        this.weight = weight;
+        this.bias = bias;
+        this.weightScales = weightScales.clone();
+        this.fallback = QuantizedReference.INSTANCE.prepareConv(spec, weight, weightScales, bias);
+        float[] ws = new float[weightScales.length];
+        for (int i = 0; i < ws.length; i++) {
+            ws[i] = (float) weightScales[i];
+        }
+        this.weightScaleData = Dnnl.detached(new FloatPointer(ws));
+        this.dstScaleData = Dnnl.detached(new FloatPointer(new float[] {(float) spec.scale()}));
+        this.dstZeroPointData = Dnnl.detached(new IntPointer(new int[] {(int) spec.zeroPoint()}));
+    }
+
+    /** Whether oneDNN's primitive computes the call (else the reference does). */
+    static boolean onOneDnn(ConvProblem p) {
+        if (p.spec().paddingMode() != PaddingMode.ZEROS || OneDnnAdapter.isTrivial(p)) {
+            return false;
+        }
+        OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(p);
+        return d.prePadBefore == null && !d.hasSrcView() && !d.hasTail();
+    }
+
+    @Override
+    public void forward(ConvProblem problem, Tensor input, double inputScale, long inputZeroPoint, Tensor output) {
+        if (closed) {
+            throw new IllegalStateException("the prepared quantized " + spec.opName() + " kernel is closed");
+        }
+        if (!problem.spec().equals(spec.conv())) {
+            throw new IllegalArgumentException("the problem's spec " + problem.spec()
+                    + " is not the one the kernel was prepared for: " + spec);
+        }
+        if (!onOneDnn(problem)) {
+            fallback.forward(problem, input, inputScale, inputZeroPoint, output);
+            return;
+        }
+        backend.applyThreads();
+        MemoryFormat in = input.memoryFormat();
+        MemoryFormat out = output.memoryFormat();
+        Int8Plan plan = plans.acquire(Arrays.asList(problem.key(), backend.threads(), in, out),
+                k -> createPlan(problem, in, out));
+        try {
+            plan.run(input, inputScale, inputZeroPoint, output);
+        } finally {
+            plans.release(plan);
+        }
+    }
+
+    /** The implementation oneDNN chose for {@code problem}, e.g. {@code brg_conv_fwd:avx512_core_vnni}, for tests and the bench. */
+    String implementation(ConvProblem problem, MemoryFormat format) {
+        backend.applyThreads();
+        Int8Plan plan = plans.acquire(Arrays.asList(problem.key(), backend.threads(), format, format),
+                k -> createPlan(problem, format, format));
+        try {
+            return plan.primitive.implInfo();
+        } finally {
+            plans.release(plan);
+        }
+    }
+
+    /** oneDNN's mask of per-output-channel weight scales: dimension O, or G and O/G for grouped weights. */
+    private int weightScaleMask() {
+        if (weightScales.length == 1) {
+            return 0;
+        }
+        return spec.conv().groups() == 1 ? 1 : (1 | 2);
+    }
+
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    private Int8Plan createPlan(ConvProblem problem, MemoryFormat inFormat, MemoryFormat outFormat) {
+        OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
+        ConvSpec s = spec.conv();
+        String what = "quantized " + spec.opName() + " for " + problem.key();
+        dnnl_primitive_attr attr = Dnnl.createInt8Attr(weightScaleMask(), spec.relu());
+        dnnl_memory_desc userSrc = null;
+        dnnl_memory_desc userDst = null;
+        dnnl_memory_desc src = null;
+        dnnl_memory_desc weights = null;
+        dnnl_memory_desc biasDesc = null;
+        dnnl_memory_desc dst = null;
+        NativePrimitive primitive = null;
+        NativePrimitive srcReorder = null;
+        NativePrimitive dstReorder = null;
+        BytePointer packed = null;
+        try (PointerScope scope = new PointerScope()) {
+            userSrc = Dnnl.typedDesc(d.src, dnnl_u8, inFormat.strides(d.src));
+            userDst = Dnnl.typedDesc(d.dst, dnnl_u8, outFormat.strides(d.dst));
+            src = Dnnl.anyDesc(d.src, dnnl_u8);
+            weights = Dnnl.anyDesc(d.weights, dnnl_s8);
+            biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
+            dst = Dnnl.anyDesc(d.dst, dnnl_u8);
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            LongPointer strides = new LongPointer(d.strides);
+            LongPointer dilates = new LongPointer(d.dilates);
+            LongPointer padL = new LongPointer(d.padLeft);
+            LongPointer padR = new LongPointer(d.padRight);
+            if (s.transposed()) {
+                Dnnl.check(dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                        dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
+                        "int8 deconvolution_forward for " + what + " (" + d + ")");
+            } else {
+                Dnnl.check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
+                        dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
+                        "int8 convolution_forward for " + what + " (" + d + ")");
+            }
+            primitive = new NativePrimitive(engine, pd, what);
+            dnnl_memory_desc chosenSrc = primitive.query(dnnl_query_src_md, 0);
+            dnnl_memory_desc chosenWeights = primitive.query(dnnl_query_weights_md, 0);
+            dnnl_memory_desc chosenDst = primitive.query(dnnl_query_dst_md, 0);
+            if (!Dnnl.equal(chosenSrc, userSrc)) {
+                srcReorder = createReorder(userSrc, chosenSrc, "input reorder of " + what);
+            }
+            if (!Dnnl.equal(chosenDst, userDst)) {
+                dstReorder = createReorder(chosenDst, userDst, "output reorder of " + what);
+            }
+            packed = packWeights(d, chosenWeights);
+            Int8Plan plan = new Int8Plan(primitive, srcReorder, dstReorder, packed);
+            primitive = null;
+            srcReorder = null;
+            dstReorder = null;
+            packed = null;
+            return plan;
+        } finally {
+            Dnnl.destroy(attr);
+            Dnnl.destroy(userSrc);
+            Dnnl.destroy(userDst);
+            Dnnl.destroy(src);
+            Dnnl.destroy(weights);
+            Dnnl.destroy(biasDesc);
+            Dnnl.destroy(dst);
+            if (primitive != null) {
+                primitive.free();
+            }
+            if (srcReorder != null) {
+                srcReorder.free();
+            }
+            if (dstReorder != null) {
+                dstReorder.free();
+            }
+            if (packed != null) {
+                packed.close();
+            }
+        }
+    }
+
+    private NativePrimitive createReorder(dnnl_memory_desc from, dnnl_memory_desc to, String what) {
+        dnnl_primitive_attr attr = Dnnl.createAttr();
+        try {
+            dnnl_primitive_desc pd = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, attr), "reorder for " + what);
+            return new NativePrimitive(engine, pd, what);
+        } finally {
+            Dnnl.destroy(attr);
+        }
+    }
+
+    /**
+     * The s8 weights reordered from PyTorch's layout into the one the primitive chose (with the
+     * zero-point compensation oneDNN's layout may carry, which the reorder computes).
+     */
+    private BytePointer packWeights(OneDnnAdapter.ConvDesc d, dnnl_memory_desc chosen) {
+        dnnl_memory_desc user = Dnnl.typedDesc(d.weights, dnnl_s8, d.userWeightStrides);
+        BytePointer data = Dnnl.allocateAligned(Dnnl.size(chosen));
+        try {
+            NativePrimitive reorder = createReorder(user, chosen, "weights reorder of quantized " + spec.opName());
+            try {
+                reorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new dnnl_memory_desc[] {user, chosen},
+                        new Pointer[] {weight.pointer(), data});
+                Reference.reachabilityFence(weight);
+            } finally {
+                reorder.free();
+            }
+            BytePointer result = data;
+            data = null;
+            return result;
+        } finally {
+            Dnnl.destroy(user);
+            if (data != null) {
+                data.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        plans.close();
+        fallback.close();
+        weightScaleData.close();
+        dstScaleData.close();
+        dstZeroPointData.close();
+    }
+
+    /** One problem shape: the primitive, the reorders of source and destination, the packed weights. */
+    private final class Int8Plan extends PlanCache.Plan {
+        final NativePrimitive primitive;
+        final NativePrimitive srcReorder;
+        final NativePrimitive dstReorder;
+        final BytePointer weights;
+
+        Int8Plan(NativePrimitive primitive, NativePrimitive srcReorder, NativePrimitive dstReorder, BytePointer weights) {
+            this.primitive = primitive;
+            this.srcReorder = srcReorder;
+            this.dstReorder = dstReorder;
+            this.weights = weights;
+        }
+
+        void run(Tensor input, double inputScale, long inputZeroPoint, Tensor output) {
+            BytePointer srcBuffer = null;
+            BytePointer dstBuffer = null;
+            try (FloatPointer srcScale = new FloatPointer(new float[] {(float) inputScale});
+                    IntPointer srcZeroPoint = new IntPointer(new int[] {(int) inputZeroPoint})) {
+                Pointer srcData = input.pointer();
+                dnnl_memory_desc srcMd = primitive.query(dnnl_query_src_md, 0);
+                dnnl_memory_desc dstMd = primitive.query(dnnl_query_dst_md, 0);
+                if (srcReorder != null) {
+                    srcBuffer = Dnnl.allocateAligned(Dnnl.size(srcMd));
+                    srcReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+                            new dnnl_memory_desc[] {srcReorder.query(dnnl_query_src_md, 0), srcMd},
+                            new Pointer[] {srcData, srcBuffer});
+                    srcData = srcBuffer;
+                }
+                Pointer dstData = output.pointer();
+                if (dstReorder != null) {
+                    dstBuffer = Dnnl.allocateAligned(Dnnl.size(dstMd));
+                    dstData = dstBuffer;
+                }
+                primitive.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST,
+                    DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS,
+                    DNNL_ARG_ATTR_SCALES | DNNL_ARG_DST, DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC,
+                    DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST},
+                        new dnnl_memory_desc[] {srcMd, primitive.query(dnnl_query_weights_md, 0),
+                            primitive.query(dnnl_query_weights_md, 1), dstMd, ScaleDescs.F32_1,
+                            weightScales.length == 1 ? ScaleDescs.F32_1 : ScaleDescs.f32(weightScales.length),
+                            ScaleDescs.F32_1, ScaleDescs.S32_1, ScaleDescs.S32_1},
+                        new Pointer[] {srcData, weights, bias == null ? null : bias.pointer(), dstData, srcScale,
+                            weightScaleData, dstScaleData, srcZeroPoint, dstZeroPointData});
+                if (dstReorder != null) {
+                    dstReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+                            new dnnl_memory_desc[] {dstMd, dstReorder.query(dnnl_query_dst_md, 0)},
+                            new Pointer[] {dstBuffer, output.pointer()});
+                }
+                Reference.reachabilityFence(input);
+                Reference.reachabilityFence(output);
+                Reference.reachabilityFence(bias);
+            } finally {
+                if (srcBuffer != null) {
+                    srcBuffer.close();
+                }
+                if (dstBuffer != null) {
+                    dstBuffer.close();
+                }
+            }
+        }
+
+        @Override
+        protected void free() {
+            primitive.free();
+            if (srcReorder != null) {
+                srcReorder.free();
+            }
+            if (dstReorder != null) {
+                dstReorder.free();
+            }
+            weights.close();
+        }
+    }
+
+    /** Descriptors of the one-dimensional scale and zero-point arguments, created once and shared. */
+    static final class ScaleDescs {
+        static final dnnl_memory_desc F32_1 = Dnnl.typedDesc(new long[] {1}, dnnl_f32, new long[] {1});
+        static final dnnl_memory_desc S32_1 = Dnnl.typedDesc(new long[] {1}, dnnl_s32, new long[] {1});
+        private static final java.util.concurrent.ConcurrentHashMap<Integer, dnnl_memory_desc> F32 =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        private ScaleDescs() {
+        }
+
+        /** An f32 vector of {@code n} values (kept for the process: one per distinct channel count). */
+        static dnnl_memory_desc f32(int n) {
+            return F32.computeIfAbsent(n, k -> Dnnl.typedDesc(new long[] {k}, dnnl_f32, new long[] {1}));
+        }
+    }
+}
