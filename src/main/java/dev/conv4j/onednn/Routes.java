@@ -77,6 +77,17 @@ public final class Routes {
             new Row("MaxPool, LPPool, own-kernel AvgPool", "channels-last batched tensors",
                     "own Kernels.pool on channels-last memory (channels in vector lanes)",
                     "same numbers and indices as the NCHW kernel"),
+            new Row("quantized Conv1d/2d/3d, ConvReLU1d/2d/3d, ConvTranspose1d/2d/3d",
+                    "zero padding, no window wholly in the padding, no strided dimension with a single output",
+                    "oneDNN int8 convolution_forward / deconvolution_forward (u8 source, s8 weights, f32 bias, u8 "
+                    + "destination; scales and zero points as attributes; eltwise_relu post-op for ConvReLU); source "
+                    + "and destination reordered to and from the layout the primitive chose",
+                    "the VNNI / AMX int8 kernels; requantization as PyTorch's onednn engine (f32, ties to even)"),
+            new Row("quantized Conv1d/2d/3d, ConvReLU1d/2d/3d", "padding_mode='reflect', or the special shapes of the "
+                    + "float routes above (window wholly in the padding, strided single output)",
+                    "Java QuantizedReference (integer accumulation)", "rare; keeps the oneDNN path to one primitive"),
+            new Row("quantized MaxPool2d, AvgPool2d, AdaptiveAvgPool2d", "all (quint8 input)",
+                    "Java QuantizedReference", "PyTorch's rounding of averages (ties to even of the centred sum)"),
             new Row("everything else", "channels-last tensors (padding modes, special routes, adaptive/unpool own "
                     + "kernels, unbatched rank-4 input of a 3d operator)",
                     "the contiguous route on a native transposed copy, result transposed back",
