@@ -68,6 +68,11 @@ final class Bench implements Callable<Integer> {
                     + "default: on; --no-channels-last skips them)")
     boolean channelsLast;
 
+    @Option(names = "--precision", paramLabel = "LIST", split = ",", defaultValue = "f32",
+            description = "f32 and/or int8 (default: ${DEFAULT-VALUE}); int8 times the Conv2d layers quantized "
+                    + "against f32 in the same run (Int8Bench)")
+    List<String> precisions;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON")
     Path json;
 
@@ -83,6 +88,12 @@ final class Bench implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<BenchLayer> chosen = chosenLayers();
         checkOptions();
+        if (precisions.contains("int8")) {
+            int status = int8(out, chosen);
+            if (!precisions.contains("f32") || status != 0) {
+                return status;
+            }
+        }
         if (threads != null) {
             // Read by the oneDNN backend when it first loads; set on the live objects below too.
             System.setProperty(OneDnnBackend.THREADS_PROPERTY, String.valueOf(threads));
@@ -130,6 +141,29 @@ final class Bench implements Callable<Integer> {
         return 0;
     }
 
+    /** The int8 rows: a separate code path (Int8Bench), printed before any f32 table. */
+    private int int8(PrintWriter out, List<BenchLayer> chosen) {
+        List<BenchLayer> convs = dev.conv4j.bench.Int8Bench.layers(chosen);
+        if (convs.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--precision int8 times Conv2d layers, but "
+                    + "--layers names none");
+        }
+        Backend onednn = Backends.onednn();
+        if (threads != null && onednn instanceof OneDnnBackend o) {
+            o.setThreads(threads);
+        }
+        out.println("conv4j bench --precision int8: " + convs.size() + " Conv2d layer" + (convs.size() == 1 ? "" : "s")
+                + ", batch " + joined(batches) + ", quantized vs float32 on oneDNN"
+                + (onednn instanceof OneDnnBackend o ? " (" + o.info() + ")" : ""));
+        out.flush();
+        List<dev.conv4j.bench.Int8Bench.Row> rows = new dev.conv4j.bench.Int8Bench(onednn,
+                plan(BenchRunner.ONEDNN_PLAN)).run(convs, batches);
+        out.println();
+        out.print(dev.conv4j.bench.Int8Bench.table(rows));
+        out.flush();
+        return 0;
+    }
+
     private List<BenchLayer> chosenLayers() {
         try {
             return BenchLayers.select(layers);
@@ -165,6 +199,12 @@ final class Bench implements Callable<Integer> {
             }
         }
         batches = batches.stream().distinct().toList();
+        for (String p : precisions) {
+            if (!List.of("f32", "int8").contains(p)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--precision should list f32 and/or int8, but got '" + p + "'");
+            }
+        }
     }
 
     /** The backends to time, oneDNN first; loading oneDNN fails with a one-line reason. */

@@ -115,17 +115,20 @@ final class Dnnl {
      * the source and destination (per tensor). Their values are passed at execution as
      * {@code DNNL_ARG_ATTR_SCALES | arg} and {@code DNNL_ARG_ATTR_ZERO_POINTS | arg}. oneDNN then
      * computes {@code dst = round(relu(acc * src_scale * wei_scale + bias) / dst_scale) + dst_zp}
-     * with {@code acc = sum((src - src_zp) * wei)}.
+     * with {@code acc = sum((src - src_zp) * wei)}. Without {@code srcZeroPoint} the source's zero
+     * point is taken as 0 (the caller folds it into the bias).
      */
-    static dnnl_primitive_attr createInt8Attr(int weightScaleMask, boolean relu) {
+    static dnnl_primitive_attr createInt8Attr(int weightScaleMask, boolean relu, boolean srcZeroPoint) {
         dnnl_primitive_attr attr = createAttr(relu);
         try {
             check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC, 0), "dnnl_primitive_attr_set_scales_mask(src)");
             check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_WEIGHTS, weightScaleMask),
                     "dnnl_primitive_attr_set_scales_mask(weights)");
             check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_DST, 0), "dnnl_primitive_attr_set_scales_mask(dst)");
-            check(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0),
-                    "dnnl_primitive_attr_set_zero_points_mask(src)");
+            if (srcZeroPoint) {
+                check(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0),
+                        "dnnl_primitive_attr_set_zero_points_mask(src)");
+            }
             check(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0),
                     "dnnl_primitive_attr_set_zero_points_mask(dst)");
         } catch (RuntimeException e) {

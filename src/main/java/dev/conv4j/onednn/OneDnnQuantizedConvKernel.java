@@ -34,6 +34,14 @@ import dev.conv4j.spec.QuantizedConvSpec;
  * kernels); the caller's tensors are reordered into them and back by oneDNN reorders, and the
  * weights once per chosen layout. One plan per resolved problem shape and thread count.
  *
+ * <p>The source zero point is folded out of convolutions: oneDNN 3.8.1's int8 brgemm
+ * convolution runs 2-3 times slower with a source zero point attribute. The source is instead
+ * padded explicitly with its zero point (the real value 0) into a channels-last buffer, so that
+ * every window covers {@code K} real taps and {@code acc = sum(src * wei) - src_zp * sum(wei)};
+ * the second term, constant per output channel, goes into the bias of the call:
+ * {@code bias'[oc] = bias[oc] - src_zp * src_scale * wei_scale[oc] * sum(wei[oc])}. Transposed
+ * convolutions keep the attribute (their windows differ per output position).
+ *
  * <p>Calls oneDNN's convolution cannot take as they are (reflect padding, a window wholly in the
  * zero padding, a strided dimension with a single output: see {@link OneDnnAdapter#conv}) run on
  * {@link QuantizedReference}, route {@link OneDnnAdapter.Route#OWN_QUANTIZED_REFERENCE}.
@@ -50,6 +58,8 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
     private final FloatPointer dstScaleData;
     private final IntPointer dstZeroPointData;
     private final QuantizedConvKernel fallback;
+    /** Per output channel, the sum of its integer weights (for the zero-point fold); null when transposed. */
+    private final long[] weightSums;
     private final PlanCache<Int8Plan> plans = new PlanCache<>(OneDnnConvKernel.CACHE_CAPACITY);
     private volatile boolean closed;
 
@@ -62,6 +72,7 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         this.bias = bias;
         this.weightScales = weightScales.clone();
         this.fallback = QuantizedReference.INSTANCE.prepareConv(spec, weight, weightScales, bias);
+        this.weightSums = spec.conv().transposed() ? null : weightSums(weight, spec.conv().outChannels());
         float[] ws = new float[weightScales.length];
         for (int i = 0; i < ws.length; i++) {
             ws[i] = (float) weightScales[i];
@@ -71,13 +82,54 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         this.dstZeroPointData = Dnnl.detached(new IntPointer(new int[] {(int) spec.zeroPoint()}));
     }
 
+    private static long[] weightSums(Tensor weight, int outChannels) {
+        byte[] w = weight.toByteArray();
+        long[] sums = new long[outChannels];
+        int per = outChannels == 0 ? 0 : w.length / outChannels;
+        for (int i = 0; i < w.length; i++) {
+            sums[i / per] += w[i];
+        }
+        return sums;
+    }
+
     /** Whether oneDNN's primitive computes the call (else the reference does). */
     static boolean onOneDnn(ConvProblem p) {
         if (p.spec().paddingMode() != PaddingMode.ZEROS || OneDnnAdapter.isTrivial(p)) {
             return false;
         }
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(p);
-        return d.prePadBefore == null && !d.hasSrcView() && !d.hasTail();
+        // a window wholly in the zero padding is fine: convolutions pad explicitly (see the class comment)
+        return !d.hasSrcView() && !d.hasTail();
+    }
+
+    /** Whether the convolution pads its source explicitly with the zero point (any padding, not transposed). */
+    private static boolean padsExplicitly(ConvProblem p) {
+        return !p.spec().transposed() && (java.util.Arrays.stream(p.padBefore()).anyMatch(v -> v > 0)
+                || java.util.Arrays.stream(p.padAfter()).anyMatch(v -> v > 0));
+    }
+
+    /** Strides of {@code [N, C, spatial...]} with the channels innermost (nwc, nhwc, ndhwc), for any rank. */
+    private static long[] channelsInnermost(long[] dims) {
+        long[] strides = new long[dims.length];
+        long s = dims[1];
+        strides[1] = 1;
+        for (int i = dims.length - 1; i >= 2; i--) {
+            strides[i] = s;
+            s *= dims[i];
+        }
+        strides[0] = s;
+        return strides;
+    }
+
+    /** The source dims the primitive reads: the input's, plus the explicit padding. */
+    private static long[] primitiveSrc(ConvProblem p) {
+        long[] src = p.batchedInputShape();
+        if (padsExplicitly(p)) {
+            for (int i = 2; i < src.length; i++) {
+                src[i] += (long) p.padBefore()[i - 2] + p.padAfter()[i - 2];
+            }
+        }
+        return src;
     }
 
     @Override
@@ -130,7 +182,13 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         ConvSpec s = spec.conv();
         String what = "quantized " + spec.opName() + " for " + problem.key();
-        dnnl_primitive_attr attr = Dnnl.createInt8Attr(weightScaleMask(), spec.relu());
+        boolean folded = !s.transposed();
+        boolean explicit = padsExplicitly(problem);
+        long[] srcDims = primitiveSrc(problem);
+        long[] inDims = problem.batchedInputShape(); // d.src is already padded on the adapter's own-pad route
+        long[] padLeft = explicit ? new long[s.dims()] : d.padLeft;
+        long[] padRight = explicit ? new long[s.dims()] : d.padRight;
+        dnnl_primitive_attr attr = Dnnl.createInt8Attr(weightScaleMask(), spec.relu(), !folded);
         dnnl_memory_desc userSrc = null;
         dnnl_memory_desc userDst = null;
         dnnl_memory_desc src = null;
@@ -140,19 +198,23 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         NativePrimitive primitive = null;
         NativePrimitive srcReorder = null;
         NativePrimitive dstReorder = null;
+        dnnl_memory_desc paddedInterior = null;
         BytePointer packed = null;
         try (PointerScope scope = new PointerScope()) {
-            userSrc = Dnnl.typedDesc(d.src, dnnl_u8, inFormat.strides(d.src));
+            userSrc = Dnnl.typedDesc(inDims, dnnl_u8, inFormat.strides(inDims));
             userDst = Dnnl.typedDesc(d.dst, dnnl_u8, outFormat.strides(d.dst));
-            src = Dnnl.anyDesc(d.src, dnnl_u8);
+            // the explicitly padded buffer is ours: channels-last, the layout int8 kernels read
+            src = explicit ? Dnnl.typedDesc(srcDims, dnnl_u8, channelsInnermost(srcDims))
+                    : Dnnl.anyDesc(srcDims, dnnl_u8);
             weights = Dnnl.anyDesc(d.weights, dnnl_s8);
-            biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
+            // folded: always a bias, the call's zero-point term
+            biasDesc = d.bias == null && !folded ? null : Dnnl.denseDesc(new long[] {s.outChannels()});
             dst = Dnnl.anyDesc(d.dst, dnnl_u8);
             dnnl_primitive_desc pd = new dnnl_primitive_desc();
             LongPointer strides = new LongPointer(d.strides);
             LongPointer dilates = new LongPointer(d.dilates);
-            LongPointer padL = new LongPointer(d.padLeft);
-            LongPointer padR = new LongPointer(d.padRight);
+            LongPointer padL = new LongPointer(padLeft);
+            LongPointer padR = new LongPointer(padRight);
             if (s.transposed()) {
                 Dnnl.check(dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
                         dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
@@ -166,14 +228,25 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
             dnnl_memory_desc chosenSrc = primitive.query(dnnl_query_src_md, 0);
             dnnl_memory_desc chosenWeights = primitive.query(dnnl_query_weights_md, 0);
             dnnl_memory_desc chosenDst = primitive.query(dnnl_query_dst_md, 0);
-            if (!Dnnl.equal(chosenSrc, userSrc)) {
+            if (explicit) {
+                // the input's elements in the padded buffer: its dims with the buffer's strides
+                paddedInterior = Dnnl.typedDesc(inDims, dnnl_u8, channelsInnermost(srcDims));
+                srcReorder = createReorder(userSrc, paddedInterior, "input padding of " + what);
+            } else if (!Dnnl.equal(chosenSrc, userSrc)) {
                 srcReorder = createReorder(userSrc, chosenSrc, "input reorder of " + what);
             }
             if (!Dnnl.equal(chosenDst, userDst)) {
                 dstReorder = createReorder(chosenDst, userDst, "output reorder of " + what);
             }
             packed = packWeights(d, chosenWeights);
-            Int8Plan plan = new Int8Plan(primitive, srcReorder, dstReorder, packed);
+            long offset = 0;
+            if (explicit) {
+                long[] bufferStrides = channelsInnermost(srcDims);
+                for (int i = 0; i < s.dims(); i++) {
+                    offset += problem.padBefore()[i] * bufferStrides[2 + i];
+                }
+            }
+            Int8Plan plan = new Int8Plan(primitive, srcReorder, dstReorder, packed, explicit, offset, folded);
             primitive = null;
             srcReorder = null;
             dstReorder = null;
@@ -187,6 +260,7 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
             Dnnl.destroy(weights);
             Dnnl.destroy(biasDesc);
             Dnnl.destroy(dst);
+            Dnnl.destroy(paddedInterior);
             if (primitive != null) {
                 primitive.free();
             }
@@ -261,23 +335,53 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         final NativePrimitive srcReorder;
         final NativePrimitive dstReorder;
         final BytePointer weights;
+        /** Whether the source is padded into a buffer first, and where the input starts in it (elements). */
+        final boolean explicit;
+        final long interiorOffset;
+        /** Whether the source zero point is folded into the bias (else an attribute). */
+        final boolean folded;
 
-        Int8Plan(NativePrimitive primitive, NativePrimitive srcReorder, NativePrimitive dstReorder, BytePointer weights) {
+        Int8Plan(NativePrimitive primitive, NativePrimitive srcReorder, NativePrimitive dstReorder, BytePointer weights,
+                boolean explicit, long interiorOffset, boolean folded) {
             this.primitive = primitive;
             this.srcReorder = srcReorder;
             this.dstReorder = dstReorder;
             this.weights = weights;
+            this.explicit = explicit;
+            this.interiorOffset = interiorOffset;
+            this.folded = folded;
+        }
+
+        /** {@code bias[oc] - zp * x_scale * w_scale[oc] * sum(w[oc])}, in double, as f32. */
+        private FloatPointer foldedBias(double inputScale, long inputZeroPoint) {
+            int oc = spec.conv().outChannels();
+            float[] b = bias == null ? new float[oc] : bias.toFloatArray();
+            for (int o = 0; o < oc; o++) {
+                double ws = weightScales.length == 1 ? weightScales[0] : weightScales[o];
+                b[o] = (float) (b[o] - (double) inputZeroPoint * ((float) inputScale * (double) (float) ws) * weightSums[o]);
+            }
+            return new FloatPointer(b);
         }
 
         void run(Tensor input, double inputScale, long inputZeroPoint, Tensor output) {
             BytePointer srcBuffer = null;
             BytePointer dstBuffer = null;
             try (FloatPointer srcScale = new FloatPointer(new float[] {(float) inputScale});
-                    IntPointer srcZeroPoint = new IntPointer(new int[] {(int) inputZeroPoint})) {
+                    IntPointer srcZeroPoint = new IntPointer(new int[] {(int) inputZeroPoint});
+                    FloatPointer callBias = folded ? foldedBias(inputScale, inputZeroPoint) : null) {
                 Pointer srcData = input.pointer();
                 dnnl_memory_desc srcMd = primitive.query(dnnl_query_src_md, 0);
                 dnnl_memory_desc dstMd = primitive.query(dnnl_query_dst_md, 0);
-                if (srcReorder != null) {
+                if (explicit) {
+                    srcBuffer = Dnnl.allocateAligned(Dnnl.size(srcMd));
+                    srcBuffer.fill((int) inputZeroPoint); // the padding: the real value 0
+                    BytePointer interior = new BytePointer(srcBuffer).position(srcBuffer.position() + interiorOffset);
+                    srcReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
+                            new dnnl_memory_desc[] {srcReorder.query(dnnl_query_src_md, 0),
+                                srcReorder.query(dnnl_query_dst_md, 0)},
+                            new Pointer[] {srcData, interior});
+                    srcData = srcBuffer;
+                } else if (srcReorder != null) {
                     srcBuffer = Dnnl.allocateAligned(Dnnl.size(srcMd));
                     srcReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {srcReorder.query(dnnl_query_src_md, 0), srcMd},
@@ -297,8 +401,8 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                             primitive.query(dnnl_query_weights_md, 1), dstMd, ScaleDescs.F32_1,
                             weightScales.length == 1 ? ScaleDescs.F32_1 : ScaleDescs.f32(weightScales.length),
                             ScaleDescs.F32_1, ScaleDescs.S32_1, ScaleDescs.S32_1},
-                        new Pointer[] {srcData, weights, bias == null ? null : bias.pointer(), dstData, srcScale,
-                            weightScaleData, dstScaleData, srcZeroPoint, dstZeroPointData});
+                        new Pointer[] {srcData, weights, folded ? callBias : bias == null ? null : bias.pointer(), dstData,
+                            srcScale, weightScaleData, dstScaleData, folded ? null : srcZeroPoint, dstZeroPointData});
                 if (dstReorder != null) {
                     dstReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {dstMd, dstReorder.query(dnnl_query_dst_md, 0)},
