@@ -3,6 +3,7 @@ package dev.conv4j.onednn;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 import org.bytedeco.dnnl.dnnl_engine;
@@ -16,6 +17,7 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 
+import dev.conv4j.DType;
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.QuantizedConvKernel;
@@ -353,45 +355,53 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         }
 
         /** {@code bias[oc] - zp * x_scale * w_scale[oc] * sum(w[oc])}, in double, as f32. */
-        private FloatPointer foldedBias(double inputScale, long inputZeroPoint) {
+        private float[] foldedBias(double inputScale, long inputZeroPoint) {
             int oc = spec.conv().outChannels();
             float[] b = bias == null ? new float[oc] : bias.toFloatArray();
             for (int o = 0; o < oc; o++) {
                 double ws = weightScales.length == 1 ? weightScales[0] : weightScales[o];
                 b[o] = (float) (b[o] - (double) inputZeroPoint * ((float) inputScale * (double) (float) ws) * weightSums[o]);
             }
-            return new FloatPointer(b);
+            return b;
         }
 
+        /**
+         * One call. Temporaries (the padded or reordered source, the destination before its
+         * reorder, and the call's parameters: source scale and zero point, folded bias) are
+         * tensors from the block pool, so a call allocates no native memory of its own.
+         */
         void run(Tensor input, double inputScale, long inputZeroPoint, Tensor output) {
-            BytePointer srcBuffer = null;
-            BytePointer dstBuffer = null;
-            try (FloatPointer srcScale = new FloatPointer(new float[] {(float) inputScale});
-                    IntPointer srcZeroPoint = new IntPointer(new int[] {(int) inputZeroPoint});
-                    FloatPointer callBias = folded ? foldedBias(inputScale, inputZeroPoint) : null) {
+            int oc = spec.conv().outChannels();
+            Tensor srcBuffer = null;
+            Tensor dstBuffer = null;
+            try (Tensor params = Tensor.empty(DType.UINT8, MemoryFormat.CONTIGUOUS, PARAMS_BIAS + 4L * oc)) {
+                ByteBuffer p = params.byteBuffer();
+                p.putFloat(PARAMS_SRC_SCALE, (float) inputScale);
+                p.putInt(PARAMS_SRC_ZERO_POINT, (int) inputZeroPoint);
+                if (folded) {
+                    float[] b = foldedBias(inputScale, inputZeroPoint);
+                    for (int o = 0; o < oc; o++) {
+                        p.putFloat(PARAMS_BIAS + 4 * o, b[o]);
+                    }
+                }
                 Pointer srcData = input.pointer();
                 dnnl_memory_desc srcMd = primitive.query(dnnl_query_src_md, 0);
                 dnnl_memory_desc dstMd = primitive.query(dnnl_query_dst_md, 0);
-                if (explicit) {
-                    srcBuffer = Dnnl.allocateAligned(Dnnl.size(srcMd));
-                    srcBuffer.fill((int) inputZeroPoint); // the padding: the real value 0
-                    BytePointer interior = new BytePointer(srcBuffer).position(srcBuffer.position() + interiorOffset);
+                if (srcReorder != null) {
+                    srcBuffer = Tensor.empty(DType.UINT8, MemoryFormat.CONTIGUOUS, Dnnl.size(srcMd));
+                    if (explicit) {
+                        ((BytePointer) srcBuffer.pointer()).fill((int) inputZeroPoint); // the padding: the real 0
+                    }
                     srcReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {srcReorder.query(dnnl_query_src_md, 0),
                                 srcReorder.query(dnnl_query_dst_md, 0)},
-                            new Pointer[] {srcData, interior});
-                    srcData = srcBuffer;
-                } else if (srcReorder != null) {
-                    srcBuffer = Dnnl.allocateAligned(Dnnl.size(srcMd));
-                    srcReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
-                            new dnnl_memory_desc[] {srcReorder.query(dnnl_query_src_md, 0), srcMd},
-                            new Pointer[] {srcData, srcBuffer});
-                    srcData = srcBuffer;
+                            new Pointer[] {srcData, at(srcBuffer, explicit ? interiorOffset : 0)});
+                    srcData = srcBuffer.pointer();
                 }
                 Pointer dstData = output.pointer();
                 if (dstReorder != null) {
-                    dstBuffer = Dnnl.allocateAligned(Dnnl.size(dstMd));
-                    dstData = dstBuffer;
+                    dstBuffer = Tensor.empty(DType.UINT8, MemoryFormat.CONTIGUOUS, Dnnl.size(dstMd));
+                    dstData = dstBuffer.pointer();
                 }
                 primitive.execute(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST,
                     DNNL_ARG_ATTR_SCALES | DNNL_ARG_SRC, DNNL_ARG_ATTR_SCALES | DNNL_ARG_WEIGHTS,
@@ -401,12 +411,14 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                             primitive.query(dnnl_query_weights_md, 1), dstMd, ScaleDescs.F32_1,
                             weightScales.length == 1 ? ScaleDescs.F32_1 : ScaleDescs.f32(weightScales.length),
                             ScaleDescs.F32_1, ScaleDescs.S32_1, ScaleDescs.S32_1},
-                        new Pointer[] {srcData, weights, folded ? callBias : bias == null ? null : bias.pointer(), dstData,
-                            srcScale, weightScaleData, dstScaleData, folded ? null : srcZeroPoint, dstZeroPointData});
+                        new Pointer[] {srcData, weights,
+                            folded ? at(params, PARAMS_BIAS) : bias == null ? null : bias.pointer(), dstData,
+                            at(params, PARAMS_SRC_SCALE), weightScaleData, dstScaleData,
+                            folded ? null : at(params, PARAMS_SRC_ZERO_POINT), dstZeroPointData});
                 if (dstReorder != null) {
                     dstReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {dstMd, dstReorder.query(dnnl_query_dst_md, 0)},
-                            new Pointer[] {dstBuffer, output.pointer()});
+                            new Pointer[] {dstData, output.pointer()});
                 }
                 Reference.reachabilityFence(input);
                 Reference.reachabilityFence(output);
@@ -432,6 +444,17 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
             }
             weights.close();
         }
+    }
+
+    /** Byte offsets in a call's parameter block: source scale (f32), source zero point (s32), folded bias (f32 x OC). */
+    private static final int PARAMS_SRC_SCALE = 0;
+    private static final int PARAMS_SRC_ZERO_POINT = 4;
+    private static final int PARAMS_BIAS = 64;
+
+    /** A pointer {@code offset} bytes into a tensor's data (a view: it owns nothing). */
+    private static Pointer at(Tensor t, long offset) {
+        Pointer base = t.pointer();
+        return new BytePointer(base).position(base.position() + offset);
     }
 
     /** Descriptors of the one-dimensional scale and zero-point arguments, created once and shared. */
