@@ -360,7 +360,52 @@ err("qadaptiveavgpool2d_empty_height", AA2, dict(output_size=2), (2, 3, 0, 6))
 err("qadaptiveavgpool2d_three_sizes", AA2, dict(output_size=[1, 2, 3]), (2, 3, 6, 6))
 
 
+CHAIN_DIR = os.path.join(ROOT, "src", "test", "resources", "quantized-chain")
+
+
+def write_chain():
+    """One torch.nn.Sequential of quantized modules (for QSequential): ConvReLU2d -> MaxPool2d ->
+    Conv2d (per-tensor weights) -> AvgPool2d -> AdaptiveAvgPool2d, int8 between the layers.
+    Written as chain.json (arguments and quantization parameters) and .npy files."""
+    if os.path.isdir(CHAIN_DIR):
+        shutil.rmtree(CHAIN_DIR)
+    os.makedirs(CHAIN_DIR)
+    g = torch.Generator().manual_seed(seed_of("chain"))
+    x = torch.quantize_per_tensor(torch.randn((2, 4, 12, 12), generator=g), 0.04, 120, torch.quint8)
+    c1 = nniq.ConvReLU2d(4, 8, 3, padding=1)
+    w1 = quantize_weight(torch.randn((8, 4, 3, 3), generator=g) / 6, True, False, 0)
+    b1 = torch.randn(8, generator=g) * 0.3
+    c1.set_weight_bias(w1, b1)
+    c1.scale, c1.zero_point = 0.03, 0
+    c2 = nnq.Conv2d(8, 6, 3, stride=1)
+    w2 = quantize_weight(torch.randn((6, 8, 3, 3), generator=g) / 8, False, False, 0)
+    b2 = torch.randn(6, generator=g) * 0.3
+    c2.set_weight_bias(w2, b2)
+    c2.scale, c2.zero_point = 0.02, 128
+    chain = nn.Sequential(c1, nn.MaxPool2d(2), c2, nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1))
+    with torch.no_grad():
+        y = chain(x)
+    save(os.path.join(CHAIN_DIR, "input.npy"), x.int_repr().numpy(), "|u1")
+    save(os.path.join(CHAIN_DIR, "weight1.npy"), w1.int_repr().numpy(), "|i1")
+    save(os.path.join(CHAIN_DIR, "weight1_scales.npy"), w1.q_per_channel_scales().numpy(), "<f8")
+    save(os.path.join(CHAIN_DIR, "bias1.npy"), b1.numpy(), "<f4")
+    save(os.path.join(CHAIN_DIR, "weight2.npy"), w2.int_repr().numpy(), "|i1")
+    save(os.path.join(CHAIN_DIR, "bias2.npy"), b2.numpy(), "<f4")
+    save(os.path.join(CHAIN_DIR, "expected_output.npy"), y.int_repr().numpy(), "|u1")
+    doc = OrderedDict(layers=["ConvReLU2d(4, 8, 3, padding=1, scale=0.03, zero_point=0), per-channel weight1",
+                              "MaxPool2d(2)",
+                              "Conv2d(8, 6, 3, scale=0.02, zero_point=128), per-tensor weight2",
+                              "AvgPool2d(2)", "AdaptiveAvgPool2d(1)"],
+                      input=OrderedDict(scale=x.q_scale(), zero_point=x.q_zero_point()),
+                      weight2_scale=w2.q_scale(),
+                      output=OrderedDict(scale=y.q_scale(), zero_point=y.q_zero_point()))
+    with open(os.path.join(CHAIN_DIR, "chain.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
 def main():
+    write_chain()
     if os.path.isdir(OUT_DIR):
         shutil.rmtree(OUT_DIR)
     os.makedirs(OUT_DIR)

@@ -231,9 +231,12 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
             dnnl_memory_desc chosenWeights = primitive.query(dnnl_query_weights_md, 0);
             dnnl_memory_desc chosenDst = primitive.query(dnnl_query_dst_md, 0);
             if (explicit) {
-                // the input's elements in the padded buffer: its dims with the buffer's strides
-                paddedInterior = Dnnl.typedDesc(inDims, dnnl_u8, channelsInnermost(srcDims));
-                srcReorder = createReorder(userSrc, paddedInterior, "input padding of " + what);
+                // rows are copied into the padded buffer from a dense channels-innermost copy of the
+                // input (a oneDNN reorder, unless the input is laid out so already)
+                if (!java.util.Arrays.equals(inFormat.strides(inDims), channelsInnermost(inDims))) {
+                    paddedInterior = Dnnl.typedDesc(inDims, dnnl_u8, channelsInnermost(inDims));
+                    srcReorder = createReorder(userSrc, paddedInterior, "channels-innermost copy of " + what);
+                }
             } else if (!Dnnl.equal(chosenSrc, userSrc)) {
                 srcReorder = createReorder(userSrc, chosenSrc, "input reorder of " + what);
             }
@@ -241,14 +244,8 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                 dstReorder = createReorder(chosenDst, userDst, "output reorder of " + what);
             }
             packed = packWeights(d, chosenWeights);
-            long offset = 0;
-            if (explicit) {
-                long[] bufferStrides = channelsInnermost(srcDims);
-                for (int i = 0; i < s.dims(); i++) {
-                    offset += problem.padBefore()[i] * bufferStrides[2 + i];
-                }
-            }
-            Int8Plan plan = new Int8Plan(primitive, srcReorder, dstReorder, packed, explicit, offset, folded);
+            Int8Plan plan = new Int8Plan(primitive, srcReorder, dstReorder, packed,
+                    explicit ? new ZeroPointPadding(inDims, srcDims, problem.padBefore()) : null, folded);
             primitive = null;
             srcReorder = null;
             dstReorder = null;
@@ -337,20 +334,18 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         final NativePrimitive srcReorder;
         final NativePrimitive dstReorder;
         final BytePointer weights;
-        /** Whether the source is padded into a buffer first, and where the input starts in it (elements). */
-        final boolean explicit;
-        final long interiorOffset;
+        /** How the source is padded into a buffer first, or null. */
+        final ZeroPointPadding padding;
         /** Whether the source zero point is folded into the bias (else an attribute). */
         final boolean folded;
 
         Int8Plan(NativePrimitive primitive, NativePrimitive srcReorder, NativePrimitive dstReorder, BytePointer weights,
-                boolean explicit, long interiorOffset, boolean folded) {
+                ZeroPointPadding padding, boolean folded) {
             this.primitive = primitive;
             this.srcReorder = srcReorder;
             this.dstReorder = dstReorder;
             this.weights = weights;
-            this.explicit = explicit;
-            this.interiorOffset = interiorOffset;
+            this.padding = padding;
             this.folded = folded;
         }
 
@@ -373,6 +368,7 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         void run(Tensor input, double inputScale, long inputZeroPoint, Tensor output) {
             int oc = spec.conv().outChannels();
             Tensor srcBuffer = null;
+            Tensor padded = null;
             Tensor dstBuffer = null;
             try (Tensor params = Tensor.empty(DType.UINT8, MemoryFormat.CONTIGUOUS, PARAMS_BIAS + 4L * oc)) {
                 ByteBuffer p = params.byteBuffer();
@@ -388,15 +384,17 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                 dnnl_memory_desc srcMd = primitive.query(dnnl_query_src_md, 0);
                 dnnl_memory_desc dstMd = primitive.query(dnnl_query_dst_md, 0);
                 if (srcReorder != null) {
-                    srcBuffer = Tensor.empty(DType.UINT8, MemoryFormat.CONTIGUOUS, Dnnl.size(srcMd));
-                    if (explicit) {
-                        ((BytePointer) srcBuffer.pointer()).fill((int) inputZeroPoint); // the padding: the real 0
-                    }
+                    dnnl_memory_desc to = srcReorder.query(dnnl_query_dst_md, 0);
+                    srcBuffer = Tensor.empty(DType.UINT8, MemoryFormat.CONTIGUOUS, Dnnl.size(to));
                     srcReorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
-                            new dnnl_memory_desc[] {srcReorder.query(dnnl_query_src_md, 0),
-                                srcReorder.query(dnnl_query_dst_md, 0)},
-                            new Pointer[] {srcData, at(srcBuffer, explicit ? interiorOffset : 0)});
+                            new dnnl_memory_desc[] {srcReorder.query(dnnl_query_src_md, 0), to},
+                            new Pointer[] {srcData, srcBuffer.pointer()});
                     srcData = srcBuffer.pointer();
+                }
+                if (padding != null) {
+                    padded = Tensor.empty(DType.UINT8, MemoryFormat.CONTIGUOUS, Dnnl.size(srcMd));
+                    padding.copy(srcData, padded.pointer(), inputZeroPoint);
+                    srcData = padded.pointer();
                 }
                 Pointer dstData = output.pointer();
                 if (dstReorder != null) {
@@ -430,6 +428,9 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                 if (dstBuffer != null) {
                     dstBuffer.close();
                 }
+                if (padded != null) {
+                    padded.close();
+                }
             }
         }
 
@@ -443,6 +444,58 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                 dstReorder.free();
             }
             weights.close();
+        }
+    }
+
+    /**
+     * Copies a dense channels-innermost u8 source ({@code [N, C, spatial...]} with strides
+     * {@link #channelsInnermost}) into a larger buffer of the same layout filled with the zero
+     * point: one {@code memcpy} per innermost row ({@code W * C} bytes), no oneDNN reorder (its
+     * u8 reorder into a strided view was slower than the convolution itself).
+     */
+    private static final class ZeroPointPadding {
+        private final long batch;
+        private final long[] in = new long[3];
+        private final long[] before = new long[3];
+        private final long[] srcStride = new long[4];
+        private final long[] dstStride = new long[4];
+        private final long rowBytes;
+
+        ZeroPointPadding(long[] inDims, long[] paddedDims, int[] padBefore) {
+            int d = inDims.length - 2;
+            long[] s = channelsInnermost(inDims);
+            long[] t = channelsInnermost(paddedDims);
+            batch = inDims[0];
+            srcStride[0] = s[0];
+            dstStride[0] = t[0];
+            for (int i = 0; i < 3; i++) {
+                int k = i - (3 - d); // dimension i of (D, H, W), missing ones of size 1
+                in[i] = k < 0 ? 1 : inDims[2 + k];
+                before[i] = k < 0 ? 0 : padBefore[k];
+                srcStride[1 + i] = k < 0 ? 0 : s[2 + k];
+                dstStride[1 + i] = k < 0 ? 0 : t[2 + k];
+            }
+            rowBytes = in[2] * inDims[1];
+        }
+
+        void copy(Pointer source, Pointer target, long zeroPoint) {
+            BytePointer from = new BytePointer(source);
+            BytePointer to = new BytePointer(target);
+            long fromBase = source.position();
+            long toBase = target.position();
+            to.fill((int) zeroPoint); // the padding: the real value 0
+            for (long n = 0; n < batch; n++) {
+                for (long z = 0; z < in[0]; z++) {
+                    for (long y = 0; y < in[1]; y++) {
+                        long src = n * srcStride[0] + z * srcStride[1] + y * srcStride[2];
+                        long dst = n * dstStride[0] + (z + before[0]) * dstStride[1] + (y + before[1]) * dstStride[2]
+                                + before[2] * dstStride[3];
+                        from.position(fromBase + src);
+                        to.position(toBase + dst);
+                        Pointer.memcpy(to, from, rowBytes);
+                    }
+                }
+            }
         }
     }
 

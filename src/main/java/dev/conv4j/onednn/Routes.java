@@ -78,13 +78,15 @@ public final class Routes {
                     "own Kernels.pool on channels-last memory (channels in vector lanes)",
                     "same numbers and indices as the NCHW kernel"),
             new Row("quantized Conv1d/2d/3d, ConvReLU1d/2d/3d, ConvTranspose1d/2d/3d",
-                    "zero padding, no window wholly in the padding, no strided dimension with a single output",
+                    "zero padding, except a strided dimension with a single output position",
                     "oneDNN int8 convolution_forward / deconvolution_forward (u8 source, s8 weights, f32 bias, u8 "
-                    + "destination; scales and zero points as attributes; eltwise_relu post-op for ConvReLU); source "
-                    + "and destination reordered to and from the layout the primitive chose",
-                    "the VNNI / AMX int8 kernels; requantization as PyTorch's onednn engine (f32, ties to even)"),
-            new Row("quantized Conv1d/2d/3d, ConvReLU1d/2d/3d", "padding_mode='reflect', or the special shapes of the "
-                    + "float routes above (window wholly in the padding, strided single output)",
+                    + "destination; scales and zero points as attributes; eltwise_relu post-op for ConvReLU); "
+                    + "convolutions: source padded explicitly with its zero point, which is folded into the bias of "
+                    + "the call",
+                    "the VNNI / AMX int8 kernels (2-3x slower with oneDNN's source zero-point attribute); "
+                    + "requantization as PyTorch's onednn engine (f32, ties to even)"),
+            new Row("quantized Conv1d/2d/3d, ConvReLU1d/2d/3d", "padding_mode='reflect', or a strided dimension with a "
+                    + "single output position",
                     "Java QuantizedReference (integer accumulation)", "rare; keeps the oneDNN path to one primitive"),
             new Row("quantized MaxPool2d, AvgPool2d, AdaptiveAvgPool2d", "all (quint8 input)",
                     "Java QuantizedReference", "PyTorch's rounding of averages (ties to even of the centred sum)"),
