@@ -78,7 +78,7 @@ def seed_of(name):
 
 
 def fmt_error(e):
-    return f"{type(e).__name__}: {str(e).splitlines()[0]}"
+    return f"{type(e).__name__}: {e}"
 
 
 def module_class(op):

@@ -37,10 +37,7 @@ public final class QuantizedConvGeometry {
             throw new IllegalArgumentException("Conv3d does not support reflection padding");
         }
         if (b.paddingString != null) {
-            // Conv1d passes the string on; the others turn it into a tuple of characters first
-            throw new IllegalArgumentException("quantized::" + (b.transposed ? "conv_transpose" : "conv") + d
-                    + "d_prepack() Expected a value of type 'List[int]' for argument 'padding' but instead found type '"
-                    + (d == 1 && !b.transposed ? "str" : "tuple") + "'.");
+            throw new IllegalArgumentException(paddingStringMessage(d, b.transposed, b.paddingString));
         }
         ConvSpec conv = ConvSpec.builder(d, b.transposed, b.inChannels, b.outChannels, b.kernelSize).stride(b.stride)
                 .padding(b.padding).outputPadding(b.outputPadding).dilation(b.dilation).groups(b.groups).bias(b.bias)
@@ -56,6 +53,32 @@ public final class QuantizedConvGeometry {
                     + b.zeroPoint);
         }
         return new QuantizedConvSpec(conv, b.relu, b.scale, b.zeroPoint);
+    }
+
+    /**
+     * TorchScript's refusal of a padding string by the prepacking op (PyTorch's message, several
+     * lines): Conv1d passes the string on, the others turn it into a tuple of characters first.
+     */
+    private static String paddingStringMessage(int d, boolean transposed, String padding) {
+        boolean str = d == 1 && !transposed;
+        String value;
+        if (str) {
+            value = "'" + padding + "'";
+        } else {
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < padding.length(); i++) {
+                sb.append(i == 0 ? "" : ", ").append('\'').append(padding.charAt(i)).append('\'');
+            }
+            value = sb.append(padding.length() == 1 ? ",)" : ")").toString();
+        }
+        String op = "quantized::" + (transposed ? "conv_transpose" : "conv") + d + "d_prepack";
+        String params = transposed ? "int[] stride, int[] padding, int[] output_padding, int[] dilation, int groups"
+                : "int[] stride, int[] padding, int[] dilation, int groups";
+        return op + "() Expected a value of type 'List[int]' for argument 'padding' but instead found type '"
+                + (str ? "str" : "tuple") + "'.\nPosition: 3\nValue: " + value + "\nDeclaration: " + op
+                + "(Tensor weight, Tensor? bias, " + params + ") -> __torch__.torch.classes.quantized.Conv"
+                + Math.max(d, 2) + "dPackedParamsBase\nCast error details: Unable to cast Python instance to C++ type "
+                + "(#define PYBIND11_DETAILED_ERROR_MESSAGES or compile in debug mode for details)";
     }
 
     /**
