@@ -20,6 +20,7 @@ import dev.conv4j.nn.quantized.MaxPool2d;
 import dev.conv4j.nn.quantized.QModule;
 import dev.conv4j.nn.quantized.QuantizedConvolution;
 import dev.conv4j.quantized.QTensor;
+import dev.conv4j.spec.QuantizedPoolGeometry;
 
 /**
  * Runs a quantized case ({@code op} {@code quantized.*}, see the case format's "Quantized
@@ -63,7 +64,7 @@ final class QuantizedCaseRunner {
                 case "MaxPool2d":
                     a.allowOnly(MAX_ARGS, c.op());
                     if (a.bool("return_indices", false)) {
-                        throw new CaseFormatException(c.name() + ": quantized max pooling returns no indices");
+                        throw new IllegalArgumentException(QuantizedPoolGeometry.RETURN_INDICES_MESSAGE);
                     }
                     module = MaxPool2d.builder(require(a.ints("kernel_size"), "kernel_size", c)).stride(a.ints("stride"))
                             .padding(orDefault(a.ints("padding"), 0)).dilation(orDefault(a.ints("dilation"), 1))

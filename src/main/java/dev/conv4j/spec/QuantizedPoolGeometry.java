@@ -60,6 +60,25 @@ public final class QuantizedPoolGeometry {
         }
     }
 
+    /**
+     * PyTorch 1.13's refusal of {@code MaxPool2d(..., return_indices=True)} on a quantized tensor
+     * (the first line of its dispatcher error; the rest lists where the kernel is registered).
+     */
+    public static final String RETURN_INDICES_MESSAGE =
+            "Could not run 'aten::max_pool2d_with_indices.out' with arguments from the 'QuantizedCPU' "
+            + "backend. This could be because the operator doesn't exist for this backend, or was "
+            + "omitted during the selective/custom build process (if using custom build). If you are a "
+            + "Facebook employee using PyTorch on mobile, please visit https://fburl.com/ptmfixes for "
+            + "possible resolutions. 'aten::max_pool2d_with_indices.out' is only available for these "
+            + "backends: [CPU, Meta, BackendSelect, Python, FuncTorchDynamicLayerBackMode, "
+            + "Functionalize, Named, Conjugate, Negative, ZeroTensor, ADInplaceOrView, AutogradOther, "
+            + "AutogradCPU, AutogradCUDA, AutogradHIP, AutogradXLA, AutogradMPS, AutogradIPU, "
+            + "AutogradXPU, AutogradHPU, AutogradVE, AutogradLazy, AutogradMeta, AutogradPrivateUse1, "
+            + "AutogradPrivateUse2, AutogradPrivateUse3, AutogradNestedTensor, Tracer, AutocastCPU, "
+            + "AutocastCUDA, FuncTorchBatched, FuncTorchVmapMode, Batched, VmapMode, "
+            + "FuncTorchGradWrapper, PythonTLSSnapshot, FuncTorchDynamicLayerFrontMode, "
+            + "PythonDispatcher].";
+
     /** Resolves one call on a {@code quint8} input of the given shape, with PyTorch's checks in its order. */
     public static PoolProblem forward(Args a, long[] inputShape) {
         return a.kind == PoolKind.MAX ? max(a, inputShape) : avg(a, inputShape);

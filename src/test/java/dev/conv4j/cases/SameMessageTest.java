@@ -20,6 +20,8 @@ class SameMessageTest {
         assertTrue(CaseCheck.sameMessage("quantized::conv2d_prepack() Expected a value ... 'tuple'.", full));
         assertTrue(CaseCheck.sameMessage(full, full));
         assertFalse(CaseCheck.sameMessage("Position: 3", full));
+        // and the other way round: PyTorch's full message, our first line
+        assertTrue(CaseCheck.sameMessage(full, "quantized::conv2d_prepack() Expected a value ... 'tuple'."));
         // a multi-line expectation needs every line
         assertFalse(CaseCheck.sameMessage(full + "\nmore", full));
     }

@@ -57,8 +57,21 @@ class QSequentialTest {
             assertEquals(doc.get("output").get("zero_point").longValue(), y.zeroPoint());
             assertArrayEquals(expected.shape(), y.shape());
             assertNull(Tolerance.compareQuantized("chain on " + backendName, y.ints(), expected, false));
-            chain.close();
-            assertThrows(IllegalStateException.class, () -> chain.forward(qx));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"reference", "onednn"})
+    void closingTheChainClosesItsModules(String backendName) {
+        Backend backend = Backends.byName(backendName);
+        Conv2d conv = Conv2d.builder(2, 2, 1).backend(backend).build();
+        QSequential chain = new QSequential(conv, MaxPool2d.builder(1).backend(backend).build());
+        chain.close();
+        chain.close(); // harmless
+        try (Tensor zeros = Tensor.zeros(dev.conv4j.DType.UINT8, 1, 2, 3, 3);
+                QTensor x = QTensor.fromIntRepr(zeros, 0.1, 0)) {
+            assertThrows(IllegalStateException.class, () -> chain.forward(x));
+            assertThrows(IllegalStateException.class, () -> conv.forward(x));
         }
     }
 }
