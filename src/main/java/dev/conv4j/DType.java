@@ -5,7 +5,13 @@ public enum DType {
     /** 32-bit IEEE float: activations, weights, biases. NumPy {@code <f4}. */
     FLOAT32(4, "<f4"),
     /** 64-bit signed integer: pooling indices, as PyTorch returns them. NumPy {@code <i8}. */
-    INT64(8, "<i8");
+    INT64(8, "<i8"),
+    /** 64-bit IEEE float: per-channel quantization scales, as PyTorch keeps them. NumPy {@code <f8}. */
+    FLOAT64(8, "<f8"),
+    /** 8-bit unsigned integer: the integer representation of {@code quint8} tensors. NumPy {@code |u1}. */
+    UINT8(1, "|u1"),
+    /** 8-bit signed integer: the integer representation of {@code qint8} tensors. NumPy {@code |i1}. */
+    INT8(1, "|i1");
 
     private final int byteSize;
     private final String npyDescr;

@@ -36,6 +36,11 @@ final class Layouts {
         // contiguous -> channels-last transposes C x S; channels-last -> contiguous S x C
         long rows = srcFormat == MemoryFormat.CONTIGUOUS ? channels : spatial;
         long cols = srcFormat == MemoryFormat.CONTIGUOUS ? spatial : channels;
+        if (src.dtype().byteSize() == 1) {
+            // bytes (quantized tensors' integers): the plain loop, the native kernel moves 4 or 8 bytes
+            transpose(batch, rows, cols, (i, o) -> to.put(o, from.get(i)));
+            return;
+        }
         if (Kernels.available()) {
             Kernels.transpose(src, dst, batch, rows, cols); // our native tiled transposition
             return;

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and writes NumPy {@code .npy} files: format 1.0 and 2.0, little-endian {@code <f4} and
- * {@code <i8}, C order. Anything else is refused with an {@link IOException} that says why.
+ * {@code <i8}, {@code <f8}, and the byte types {@code |u1} and {@code |i1} (also spelled {@code <u1}/{@code <i1}
+ * or {@code u1}/{@code i1}), C order. Anything else is refused with an {@link IOException} that says why.
  */
 final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -71,9 +72,15 @@ final class Npy {
             dtype = DType.FLOAT32;
         } else if (descr.equals(DType.INT64.npyDescr())) {
             dtype = DType.INT64;
+        } else if (descr.equals(DType.FLOAT64.npyDescr())) {
+            dtype = DType.FLOAT64;
+        } else if (descr.matches("[|<]?u1")) {
+            dtype = DType.UINT8;
+        } else if (descr.matches("[|<]?i1")) {
+            dtype = DType.INT8;
         } else {
             throw new IOException(name + ": unsupported dtype '" + descr
-                    + "' (expected little-endian float32 '<f4' or int64 '<i8')");
+                    + "' (expected little-endian float32 '<f4', float64 '<f8', int64 '<i8', uint8 '|u1' or int8 '|i1')");
         }
         if (group(FORTRAN, header, name, "fortran_order").equals("True")) {
             throw new IOException(name + ": Fortran-ordered arrays are not supported (expected C order)");
@@ -96,8 +103,10 @@ final class Npy {
         ByteBuffer data = ByteBuffer.wrap(all, dataStart, (int) expectedBytes).order(ByteOrder.LITTLE_ENDIAN);
         if (dtype == DType.FLOAT32) {
             t.floatBuffer().put(data.asFloatBuffer());
-        } else {
+        } else if (dtype == DType.INT64) {
             t.longBuffer().put(data.asLongBuffer());
+        } else {
+            t.storageBytes().order(ByteOrder.LITTLE_ENDIAN).put(data); // bytes, or float64 on a little-endian CPU
         }
         return t;
     }
@@ -155,8 +164,10 @@ final class Npy {
                 .order(ByteOrder.LITTLE_ENDIAN);
         if (t.dtype() == DType.FLOAT32) {
             data.asFloatBuffer().put(t.floatBuffer());
-        } else {
+        } else if (t.dtype() == DType.INT64) {
             data.asLongBuffer().put(t.longBuffer());
+        } else {
+            data.put(t.storageBytes());
         }
         ByteBuffer head = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
         head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());

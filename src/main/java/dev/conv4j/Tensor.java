@@ -167,7 +167,25 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
-    /** Reads a {@code .npy} file ({@code <f4} or {@code <i8}, C order, format 1.0 or 2.0). */
+    /**
+     * A uint8 or int8 tensor holding a copy of {@code data} (C order) with the given shape; for
+     * uint8 each byte is read as unsigned (0..255).
+     */
+    public static Tensor ofBytes(DType dtype, byte[] data, long... shape) {
+        if (dtype != DType.UINT8 && dtype != DType.INT8) {
+            throw new IllegalArgumentException("ofBytes makes UINT8 or INT8 tensors, but got " + dtype);
+        }
+        Tensor t = new Tensor(dtype, shape);
+        if (data.length != t.numel) {
+            t.close();
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.numel
+                    + " elements, but got " + data.length + " values");
+        }
+        t.bytes.duplicate().put(data);
+        return t;
+    }
+
+    /** Reads a {@code .npy} file ({@code <f4}, {@code <i8}, {@code |u1} or {@code |i1}, C order, format 1.0 or 2.0). */
     public static Tensor readNpy(Path file) throws IOException {
         return Npy.read(file);
     }
@@ -251,6 +269,38 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
+    /**
+     * A copy of the data of a uint8 or int8 tensor, in C order over the shape whatever the memory
+     * format (uint8 values 128..255 come out as negative bytes: mask with {@code 0xff}).
+     */
+    public byte[] toByteArray() {
+        checkOpen();
+        if (dtype != DType.UINT8 && dtype != DType.INT8) {
+            throw new IllegalArgumentException("expected a UINT8 or INT8 tensor, but got " + dtype);
+        }
+        if (format != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = contiguous()) {
+                return c.toByteArray();
+            }
+        }
+        byte[] out = new byte[Math.toIntExact(numel)];
+        byteBuffer().get(out);
+        return out;
+    }
+
+    /** A copy of the data of a float64 tensor, in C order over the shape. */
+    public double[] toDoubleArray() {
+        checkType(DType.FLOAT64);
+        if (format != MemoryFormat.CONTIGUOUS) {
+            try (Tensor c = contiguous()) {
+                return c.toDoubleArray();
+            }
+        }
+        double[] out = new double[Math.toIntExact(numel)];
+        storageBytes().asDoubleBuffer().get(out);
+        return out;
+    }
+
     /** Overwrites a float32 tensor with {@code data}, given in C order over the shape. */
     public void copyFrom(float[] data) {
         checkType(DType.FLOAT32);
@@ -320,6 +370,18 @@ public final class Tensor implements AutoCloseable {
     public FloatBuffer floatBuffer() {
         checkType(DType.FLOAT32);
         return bytes.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /**
+     * A read-write view of a uint8 or int8 tensor's storage, positioned at element 0, in memory
+     * order; valid only while the tensor is open.
+     */
+    public ByteBuffer byteBuffer() {
+        checkOpen();
+        if (dtype != DType.UINT8 && dtype != DType.INT8) {
+            throw new IllegalArgumentException("expected a UINT8 or INT8 tensor, but got " + dtype);
+        }
+        return storageBytes();
     }
 
     /** A read-write view of an int64 tensor's storage, in memory order; valid only while the tensor is open. */

@@ -156,7 +156,7 @@ class TensorTest {
         String ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
         assertRefused(npy(1, ok, floats(1)), "truncated");
         assertRefused(npy(1, ok.replace("<f4", ">f4"), floats(1, 2)), "unsupported dtype '>f4'");
-        assertRefused(npy(1, ok.replace("<f4", "<f8"), floats(1, 2, 3, 4)), "unsupported dtype '<f8'");
+        assertRefused(npy(1, ok.replace("<f4", "<f2"), floats(1)), "unsupported dtype '<f2'");
         assertRefused(npy(1, ok.replace("False", "True"), floats(1, 2)), "Fortran-ordered");
         assertRefused(npy(3, ok, floats(1, 2)), "version 3");
         Path junk = tmp.resolve("junk.npy");

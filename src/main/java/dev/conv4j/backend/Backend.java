@@ -82,4 +82,9 @@ public interface Backend {
      *     outside {@code [0, outputPlaneSize)}
      */
     void maxUnpool(UnpoolProblem problem, Tensor input, Tensor indices, Tensor output);
+
+    /** This backend's quantized (int8) operators. */
+    default QuantizedBackend quantized() {
+        throw new UnsupportedOperationException("the " + name() + " backend has no quantized operators");
+    }
 }

@@ -18,7 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class Case {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TOP_KEYS = Set.of("op", "args", "forward", "inputs", "outputs", "expect_error");
+    private static final Set<String> TOP_KEYS = Set.of("op", "args", "forward", "inputs", "outputs", "expect_error",
+            "quant");
 
     private final Path dir;
     private final String op;
@@ -27,9 +28,11 @@ public final class Case {
     private final Map<String, Path> inputs;
     private final Map<String, Path> outputs;
     private final String expectError;
+    /** The {@code quant} object of a quantized case, else null. */
+    private final JsonNode quant;
 
     private Case(Path dir, String op, Args args, Args forward, Map<String, Path> inputs, Map<String, Path> outputs,
-            String expectError) {
+            String expectError, JsonNode quant) {
         this.dir = dir;
         this.op = op;
         this.args = args;
@@ -37,6 +40,7 @@ public final class Case {
         this.inputs = inputs;
         this.outputs = outputs;
         this.expectError = expectError;
+        this.quant = quant;
     }
 
     /** Reads and validates {@code dir/case.json}; does not read the .npy files yet. */
@@ -75,8 +79,17 @@ public final class Case {
             throw new CaseFormatException(file + ": 'inputs' must name 'input'");
         }
         Map<String, Path> outputs = files(root.get("outputs"), "outputs", dir, file);
+        JsonNode quant = root.get("quant");
+        boolean quantized = op.textValue().startsWith(QuantizedCaseRunner.PREFIX);
+        if (quantized != (quant != null && !quant.isNull())) {
+            throw new CaseFormatException(file + ": " + (quantized ? "a quantized op needs a 'quant' object"
+                    : "'quant' belongs to quantized ops only"));
+        }
+        if (quantized && !quant.isObject()) {
+            throw new CaseFormatException(file + ": 'quant' must be an object");
+        }
         return new Case(dir, op.textValue(), new Args(root.get("args"), "args"), new Args(root.get("forward"), "forward"),
-                inputs, outputs, error == null ? null : error.textValue());
+                inputs, outputs, error == null ? null : error.textValue(), quantized ? quant : null);
     }
 
     private static Map<String, Path> files(JsonNode node, String key, Path dir, Path file) throws CaseFormatException {
@@ -120,6 +133,16 @@ public final class Case {
 
     Args forward() {
         return forward;
+    }
+
+    /** The {@code quant} object (quantization parameters) of a quantized case, else null. */
+    JsonNode quant() {
+        return quant;
+    }
+
+    /** True for a {@code quantized.*} op. */
+    public boolean quantized() {
+        return quant != null;
     }
 
     public Map<String, Path> inputs() {

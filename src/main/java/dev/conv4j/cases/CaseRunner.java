@@ -101,10 +101,14 @@ public final class CaseRunner {
 
     /**
      * As {@link #run(Case, Backend, MemoryFormat)}, with convolutions computing at
-     * {@code precision}; pooling and unpooling always compute in float32.
+     * {@code precision}; pooling and unpooling always compute in float32, and quantized cases
+     * in PyTorch's integers.
      */
     public static Result run(Case c, Backend backend, MemoryFormat inputFormat, Precision precision)
             throws CaseFormatException {
+        if (c.quantized()) {
+            return QuantizedCaseRunner.run(c, backend, inputFormat);
+        }
         return run(c, backend, inputFormat, precision, false);
     }
 

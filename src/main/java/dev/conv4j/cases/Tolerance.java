@@ -15,16 +15,26 @@ import dev.conv4j.spec.Tuples;
  * bound, {@code 2^-7 * (sum |w| * |x| over the window + |bias|)} per element.</li>
  * </ul>
  * NaN must meet NaN and infinities the same infinity; shapes must be equal.
+ *
+ * <p>Quantized results (integers) are compared by {@link #compareQuantized}: max pooling exactly;
+ * everything else within {@value #QUANTIZED_MAX_DIFF} of PyTorch's integer on every element (the
+ * requantization rounds a real number that summation order can move across a rounding boundary)
+ * and exactly equal on at least {@value #QUANTIZED_MIN_EXACT} of the elements.
  */
 public final class Tolerance {
     /** Relative and absolute tolerance of the rounding ops. */
     public static final double RTOL = 1e-4;
+    /** Largest difference of a quantized integer from PyTorch's. */
+    public static final int QUANTIZED_MAX_DIFF = 1;
+    /** Smallest share of quantized integers exactly equal to PyTorch's. */
+    public static final double QUANTIZED_MIN_EXACT = 0.99;
 
     private Tolerance() {
     }
 
     /** True for ops whose values must equal PyTorch's bit for bit. */
     public static boolean exact(String op) {
+        op = op.startsWith("quantized.") ? op.substring("quantized.".length()) : op;
         return op.startsWith("MaxPool") || op.startsWith("AdaptiveMaxPool") || op.startsWith("MaxUnpool");
     }
 
@@ -93,6 +103,48 @@ public final class Tolerance {
                         + (allowed == null ? ")" : " + " + relativeBound + " * (sum |w|*|x| + |bias|))"))
                 + "; worst at flat index " + worst + " " + Tuples.list(unravel(worst, got.shape())) + ": got " + g[worst]
                 + ", expected " + e[worst] + ", |diff| " + Math.abs((double) g[worst] - e[worst]);
+    }
+
+    /**
+     * Compares quantized integers (UINT8 or INT8 of equal type); returns null when they match,
+     * else a report with the counts, the worst element and its index.
+     */
+    public static String compareQuantized(String caseName, Tensor got, Tensor expected, boolean exact) {
+        if (got.dtype() != expected.dtype()) {
+            return caseName + ": output has dtype " + got.dtype() + ", expected " + expected.dtype();
+        }
+        if (!java.util.Arrays.equals(got.shape(), expected.shape())) {
+            return caseName + ": output has shape " + Tuples.list(got.shape()) + ", expected "
+                    + Tuples.list(expected.shape());
+        }
+        boolean unsigned = got.dtype() == DType.UINT8;
+        byte[] g = got.toByteArray();
+        byte[] e = expected.toByteArray();
+        int differ = 0;
+        int worst = -1;
+        int worstDiff = 0;
+        for (int i = 0; i < g.length; i++) {
+            int gv = unsigned ? g[i] & 0xff : g[i];
+            int ev = unsigned ? e[i] & 0xff : e[i];
+            int diff = Math.abs(gv - ev);
+            if (diff != 0) {
+                differ++;
+                if (diff > worstDiff) {
+                    worstDiff = diff;
+                    worst = i;
+                }
+            }
+        }
+        boolean ok = exact ? differ == 0
+                : worstDiff <= QUANTIZED_MAX_DIFF && differ <= (1 - QUANTIZED_MIN_EXACT) * g.length;
+        if (ok) {
+            return null;
+        }
+        return caseName + ": output: " + differ + " of " + g.length + " integers differ"
+                + (exact ? " (exact comparison)" : " (allowed: by at most " + QUANTIZED_MAX_DIFF + ", at most "
+                        + Math.round((1 - QUANTIZED_MIN_EXACT) * 100) + "% of them)")
+                + "; worst at flat index " + worst + " " + Tuples.list(unravel(worst, got.shape())) + ": got "
+                + (unsigned ? g[worst] & 0xff : g[worst]) + ", expected " + (unsigned ? e[worst] & 0xff : e[worst]);
     }
 
     /** How far outside the tolerance one element is (0 or less: within; infinite for NaN/inf mismatches). */

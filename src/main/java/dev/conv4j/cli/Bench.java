@@ -71,8 +71,9 @@ final class Bench implements Callable<Integer> {
     boolean channelsLast;
 
     @Option(names = "--precision", paramLabel = "LIST", split = ",", defaultValue = "f32",
-            description = "convolution precisions to time on oneDNN: f32, bf16 or f32,bf16 (default: ${DEFAULT-VALUE}); "
-                    + "bf16 rows are onednn-bf16 and onednn-cl-bf16, without bare-primitive rows; pooling stays f32")
+            description = "precisions to time on oneDNN: f32, bf16 and/or int8 (default: ${DEFAULT-VALUE}); "
+                    + "bf16 rows are onednn-bf16 and onednn-cl-bf16, without bare-primitive rows; int8 times the "
+                    + "Conv2d layers quantized against f32 in the same run, in a table of its own; pooling stays f32")
     List<String> precisions;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the rows as JSON")
@@ -106,6 +107,12 @@ final class Bench implements Callable<Integer> {
         }
         List<BenchLayer> chosen = chosenLayers();
         checkOptions();
+        if (precisions.stream().anyMatch(p -> p.strip().equalsIgnoreCase("int8"))) {
+            int status = int8(out, chosen);
+            if (chosenPrecisions.isEmpty() || status != 0) {
+                return status;
+            }
+        }
         if (threads != null) {
             // Read by the oneDNN backend when it first loads; set on the live objects below too.
             System.setProperty(OneDnnBackend.THREADS_PROPERTY, String.valueOf(threads));
@@ -217,6 +224,29 @@ final class Bench implements Callable<Integer> {
         return 0;
     }
 
+    /** The int8 rows: a separate code path (Int8Bench), printed before any f32 table. */
+    private int int8(PrintWriter out, List<BenchLayer> chosen) {
+        List<BenchLayer> convs = dev.conv4j.bench.Int8Bench.layers(chosen);
+        if (convs.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--precision int8 times Conv2d layers, but "
+                    + "--layers names none");
+        }
+        Backend onednn = Backends.onednn();
+        if (threads != null && onednn instanceof OneDnnBackend o) {
+            o.setThreads(threads);
+        }
+        out.println("conv4j bench --precision int8: " + convs.size() + " Conv2d layer" + (convs.size() == 1 ? "" : "s")
+                + ", batch " + joined(batches) + ", quantized vs float32 on oneDNN"
+                + (onednn instanceof OneDnnBackend o ? " (" + o.info() + ")" : ""));
+        out.flush();
+        List<dev.conv4j.bench.Int8Bench.Row> rows = new dev.conv4j.bench.Int8Bench(onednn,
+                plan(BenchRunner.ONEDNN_PLAN)).run(convs, batches);
+        out.println();
+        out.print(dev.conv4j.bench.Int8Bench.table(rows));
+        out.flush();
+        return 0;
+    }
+
     private List<BenchLayer> chosenLayers() {
         try {
             return BenchLayers.select(layers);
@@ -252,8 +282,15 @@ final class Bench implements Callable<Integer> {
             }
         }
         batches = batches.stream().distinct().toList();
+        for (String p : precisions) {
+            if (!List.of("f32", "bf16", "int8").contains(p.strip().toLowerCase(Locale.ROOT))) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--precision should list f32, bf16 and/or int8, but got '" + p + "'");
+            }
+        }
         try {
-            chosenPrecisions = precisions.stream().map(Precision::parse).distinct().toList();
+            chosenPrecisions = precisions.stream().filter(p -> !p.strip().equalsIgnoreCase("int8"))
+                    .map(Precision::parse).distinct().toList();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());
         }

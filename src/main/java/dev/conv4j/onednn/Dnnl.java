@@ -93,7 +93,7 @@ final class Dnnl {
         return stridedDesc(dims, strides, dnnl_f32);
     }
 
-    /** A plain memory descriptor of data type {@code dataType} ({@code dnnl_f32}, {@code dnnl_bf16}) with explicit strides. */
+    /** A plain memory descriptor of data type {@code dataType} ({@code dnnl_f32}, {@code dnnl_bf16}, {@code dnnl_u8}, ...) with explicit strides. */
     @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     static dnnl_memory_desc stridedDesc(long[] dims, long[] strides, int dataType) {
         try (PointerScope scope = new PointerScope()) {
@@ -102,6 +102,37 @@ final class Dnnl {
                     new LongPointer(strides)), "dnnl_memory_desc_create_with_strides" + java.util.Arrays.toString(dims));
             return md;
         }
+    }
+
+
+    /**
+     * The attributes of an int8 convolution ({@link #createAttr(boolean)} plus quantization):
+     * scales of the source (per tensor), weights ({@code weightScaleMask}: 0 per tensor, else
+     * the bits of the output-channel dimensions) and destination (per tensor), and zero points of
+     * the source and destination (per tensor). Their values are passed at execution as
+     * {@code DNNL_ARG_ATTR_SCALES | arg} and {@code DNNL_ARG_ATTR_ZERO_POINTS | arg}. oneDNN then
+     * computes {@code dst = round(relu(acc * src_scale * wei_scale + bias) / dst_scale) + dst_zp}
+     * with {@code acc = sum((src - src_zp) * wei)}. Without {@code srcZeroPoint} the source's zero
+     * point is taken as 0 (the caller folds it into the bias).
+     */
+    static dnnl_primitive_attr createInt8Attr(int weightScaleMask, boolean relu, boolean srcZeroPoint) {
+        dnnl_primitive_attr attr = createAttr(relu);
+        try {
+            check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_SRC, 0), "dnnl_primitive_attr_set_scales_mask(src)");
+            check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_WEIGHTS, weightScaleMask),
+                    "dnnl_primitive_attr_set_scales_mask(weights)");
+            check(dnnl_primitive_attr_set_scales_mask(attr, DNNL_ARG_DST, 0), "dnnl_primitive_attr_set_scales_mask(dst)");
+            if (srcZeroPoint) {
+                check(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_SRC, 0),
+                        "dnnl_primitive_attr_set_zero_points_mask(src)");
+            }
+            check(dnnl_primitive_attr_set_zero_points_mask(attr, DNNL_ARG_DST, 0),
+                    "dnnl_primitive_attr_set_zero_points_mask(dst)");
+        } catch (RuntimeException e) {
+            destroy(attr);
+            throw e;
+        }
+        return attr;
     }
 
     /** A dense f32 memory descriptor of {@code dims} ({@code [N, C, spatial...]}) in {@code format}. */

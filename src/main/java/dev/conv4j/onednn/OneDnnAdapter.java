@@ -42,6 +42,10 @@ final class OneDnnAdapter {
         OWN_ADAPTIVE_POOL,
         /** Own kernel {@code Kernels.maxUnpool}. */
         OWN_MAX_UNPOOL,
+        /** oneDNN int8 {@code convolution_forward} / {@code deconvolution_forward} (quantized modules). */
+        ONEDNN_INT8_CONVOLUTION,
+        /** Java {@code QuantizedReference}: quantized pooling, and quantized convolutions oneDNN cannot take as they are. */
+        OWN_QUANTIZED_REFERENCE,
         /** Nothing to compute: empty output, or an empty input whose output is the bias. */
         NONE
     }

@@ -264,6 +264,16 @@ public final class OneDnnBackend implements Backend {
         }
     }
 
+    // ---------------------------------------------------------------- quantized
+
+    private final dev.conv4j.backend.QuantizedBackend quantized = new OneDnnQuantized(this);
+
+    /** Quantized convolutions on oneDNN's int8 primitives; quantized pooling in Java ({@link OneDnnQuantized}). */
+    @Override
+    public dev.conv4j.backend.QuantizedBackend quantized() {
+        return quantized;
+    }
+
     // ---------------------------------------------------------------- relu
 
     /**

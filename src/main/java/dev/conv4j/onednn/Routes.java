@@ -93,6 +93,19 @@ public final class Routes {
             new Row("MaxPool, LPPool, own-kernel AvgPool", "channels-last batched tensors",
                     "own Kernels.pool on channels-last memory (channels in vector lanes)",
                     "same numbers and indices as the NCHW kernel"),
+            new Row("quantized Conv1d/2d/3d, ConvReLU1d/2d/3d, ConvTranspose1d/2d/3d",
+                    "zero padding, except a strided dimension with a single output position",
+                    "oneDNN int8 convolution_forward / deconvolution_forward (u8 source, s8 weights, f32 bias, u8 "
+                    + "destination; scales and zero points as attributes; eltwise_relu post-op for ConvReLU); "
+                    + "convolutions: source padded explicitly with its zero point, which is folded into the bias of "
+                    + "the call",
+                    "the VNNI / AMX int8 kernels (2-3x slower with oneDNN's source zero-point attribute); "
+                    + "requantization as PyTorch's onednn engine (f32, ties to even)"),
+            new Row("quantized Conv1d/2d/3d, ConvReLU1d/2d/3d", "padding_mode='reflect', or a strided dimension with a "
+                    + "single output position",
+                    "Java QuantizedReference (integer accumulation)", "rare; keeps the oneDNN path to one primitive"),
+            new Row("quantized MaxPool2d, AvgPool2d, AdaptiveAvgPool2d", "all (quint8 input)",
+                    "Java QuantizedReference", "PyTorch's rounding of averages (ties to even of the centred sum)"),
             new Row("everything else", "channels-last tensors (padding modes, special routes, adaptive/unpool own "
                     + "kernels, unbatched rank-4 input of a 3d operator)",
                     "the contiguous route on a native transposed copy, result transposed back",

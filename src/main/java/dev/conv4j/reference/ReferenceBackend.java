@@ -148,4 +148,9 @@ public final class ReferenceBackend implements Backend {
                     + Tuples.list(shape) + ", but got " + t);
         }
     }
+
+    @Override
+    public dev.conv4j.backend.QuantizedBackend quantized() {
+        return QuantizedReference.INSTANCE;
+    }
 }
