@@ -107,7 +107,7 @@ class BenchCommandTest {
 
         r = run("bench", "--backend", "onednn", "--layers", "gap", "--precision", "f16");
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("--precision should be f32 or bf16, but got 'f16'"), r[2]);
+        assertTrue(r[2].contains("--precision should list f32, bf16 and/or int8, but got 'f16'"), r[2]);
         r = run("bench", "--backend", "reference", "--layers", "gap", "--precision", "bf16");
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--precision bf16 times the oneDNN backend"), r[2]);

@@ -35,7 +35,7 @@ class Int8BenchCommandTest {
     @Test
     void refusesUnknownPrecisionsAndLayerSetsWithoutConvolutions() {
         assertEquals(2, run("bench", "--precision", "int4", "--layers", "res5"));
-        assertTrue(err.contains("--precision should list f32 and/or int8, but got 'int4'"), err);
+        assertTrue(err.contains("--precision should list f32, bf16 and/or int8, but got 'int4'"), err);
         assertEquals(2, run("bench", "--precision", "int8", "--layers", "maxpool"));
         assertTrue(err.contains("--precision int8 times Conv2d layers, but --layers names none"), err);
     }
