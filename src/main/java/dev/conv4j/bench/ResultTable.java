@@ -9,7 +9,7 @@ import java.util.Optional;
  * The text table of {@code bin/conv4j bench}: layer, batch, backend, median ms, GFLOPS
  * (convolutions), speed-up of oneDNN over the reference at the same batch, the oneDNN module's
  * time over the bare oneDNN primitive's ({@code onednn-direct} rows), % of the machine's
- * measured peak, and the CPU share other processes took while the row ran (from 5%).
+ * measured float32 peak (not for bf16 rows), and the CPU share other processes took while the row ran (from 5%).
  */
 public final class ResultTable {
     /** Name of the backend that speed-ups are computed for. */
@@ -65,7 +65,8 @@ public final class ResultTable {
     /** The cells of one row. */
     static String[] cells(BenchRow r, List<BenchRow> all, double peakGflops) {
         double g = r.gflops();
-        double pct = Timing.percentOfPeak(g, peakGflops);
+        // the peak is float32's: bf16 rows (twice its products per instruction) get no % peak
+        double pct = "bf16".equals(r.precision()) ? Double.NaN : Timing.percentOfPeak(g, peakGflops);
         String speedup = speedupOver(r, all).map(ResultTable::formatSpeedup).orElse("");
         String overhead = overheadOverDirect(r, all).map(ResultTable::formatOverhead).orElse("");
         return new String[] {r.layer(), String.valueOf(r.batch()), r.backend(), r.ok() ? formatMs(r.ms()) : "failed",

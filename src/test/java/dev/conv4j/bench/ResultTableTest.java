@@ -28,6 +28,16 @@ class ResultTableTest {
     }
 
     @Test
+    void bf16RowsGetNoPercentOfTheFloat32Peak() {
+        BenchRow bf16 = new BenchRow("res2 3x3 64-64 56", 1, "onednn-bf16", 0.5, 231_211_008, 250, null, Double.NaN,
+                "bf16");
+        String[] cells = ResultTable.cells(bf16, List.of(bf16), 400);
+        assertEquals("462.4", cells[4]);
+        assertEquals("", cells[7]); // 462 GFLOPS of bf16 products is not 116% of the f32 peak
+        assertEquals("28.9%", ResultTable.cells(FAST, List.of(FAST), 400)[7]);
+    }
+
+    @Test
     void withoutAPeakThePercentColumnStaysEmpty() {
         String t = ResultTable.format(List.of(FAST), Double.NaN);
         // Without the reference row the backend column is as wide as its header.
