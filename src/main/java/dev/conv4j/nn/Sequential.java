@@ -154,26 +154,27 @@ public final class Sequential implements Module {
             try (Tensor cl = input.toMemoryFormat(MemoryFormat.CHANNELS_LAST)) {
                 result = chain(cl, null);
             }
+            if (out != null) {
+                return copyInto(input, result, out);
+            }
             if (result.memoryFormat() == MemoryFormat.CONTIGUOUS) {
-                return out == null ? result : copyInto(result, out);
+                return result;
             }
             try (Tensor r = result) {
-                if (out == null) {
-                    return r.contiguous();
-                }
-                Outputs.checkOut(input, out, r.shape(), MemoryFormat.CONTIGUOUS);
-                out.copyFrom(r);
-                return out;
+                return r.contiguous();
             }
         } finally {
             state.exit();
         }
     }
 
-    /** Copies a contiguous {@code result} into {@code out} after the checks of {@code out=}, and frees it. */
-    private static Tensor copyInto(Tensor result, Tensor out) {
+    /**
+     * Copies the chain's {@code result} (either format) into the caller's contiguous {@code out}
+     * after the checks of {@code out=}, and frees it.
+     */
+    private static Tensor copyInto(Tensor input, Tensor result, Tensor out) {
         try (Tensor r = result) {
-            Outputs.checkOut(null, out, r.shape(), MemoryFormat.CONTIGUOUS);
+            Outputs.checkOut(input, out, r.shape(), MemoryFormat.CONTIGUOUS);
             out.copyFrom(r);
             return out;
         }

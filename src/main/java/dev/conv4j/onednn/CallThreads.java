@@ -1,6 +1,8 @@
 package dev.conv4j.onednn;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -110,6 +112,23 @@ final class CallThreads {
             best = Math.min(best, System.nanoTime() - t0);
         }
         return best;
+    }
+
+    /**
+     * The decision kept in {@code decisions} for {@code key}, made by {@code decide} on the key's
+     * first use. Past {@code bound} entries the map is cleared: forgotten keys are decided again.
+     */
+    static <K, V> V kept(Map<K, V> decisions, K key, int bound, Supplier<V> decide) {
+        V known = decisions.get(key);
+        if (known != null) {
+            return known;
+        }
+        V made = decide.get();
+        if (decisions.size() >= bound) {
+            decisions.clear();
+        }
+        decisions.put(key, made);
+        return made;
     }
 
     /**

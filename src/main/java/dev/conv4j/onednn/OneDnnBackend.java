@@ -446,20 +446,12 @@ public final class OneDnnBackend implements Backend {
     private void runPool(String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
         int max = threads;
         List<Long> key = desc.planKey(max, input.memoryFormat());
-        Integer known = poolThreads.get(key);
-        int wanted;
-        if (known != null) {
-            wanted = known;
-        } else {
+        int wanted = CallThreads.kept(poolThreads, key, 4 * POOL_CACHE_CAPACITY, () -> {
             double bytes = Float.BYTES * (double) (input.numel() + output.numel());
             double flops = (double) output.numel() * OneDnnAdapter.product(desc.kernel);
-            wanted = callThreads.tune(CallThreads.estimateMicros(flops, bytes), max,
+            return callThreads.tune(CallThreads.estimateMicros(flops, bytes), max,
                     n -> runPool(n, opName, desc, input, output));
-            if (poolThreads.size() >= 4 * POOL_CACHE_CAPACITY) {
-                poolThreads.clear(); // a bound; forgotten shapes are decided again
-            }
-            poolThreads.put(key, wanted);
-        }
+        });
         int n = callThreads.acquire(wanted, max);
         try {
             runPool(n, opName, desc, input, output);

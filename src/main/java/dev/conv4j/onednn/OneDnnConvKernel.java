@@ -203,22 +203,14 @@ final class OneDnnConvKernel implements ConvKernel {
 
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
-        List<Long> key = planKey(problem, fused, format, max);
-        Choice known = choices.get(key);
-        if (known != null) {
-            return known;
-        }
-        CallThreads tuner = backend.callThreads();
-        int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
-        List<Route> routes = routes(problem, format, input, output);
-        Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(routes)),
-                routes.stream().<Runnable>map(r -> () -> runOn(r, threads, problem, fused, format, input, output)).toList()));
-        Choice chosen = new Choice(threads, route);
-        if (choices.size() >= 4 * CACHE_CAPACITY) {
-            choices.clear(); // a bound; forgotten shapes are decided again
-        }
-        choices.put(key, chosen);
-        return chosen;
+        return CallThreads.kept(choices, planKey(problem, fused, format, max), 4 * CACHE_CAPACITY, () -> {
+            CallThreads tuner = backend.callThreads();
+            int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
+            List<Route> routes = routes(problem, format, input, output);
+            Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(routes)), routes.stream()
+                    .<Runnable>map(r -> () -> runOn(r, threads, problem, fused, format, input, output)).toList()));
+            return new Choice(threads, route);
+        });
     }
 
     /** The routes that can take the call: the primitive, and for contiguous tensors the others that apply. */
