@@ -77,28 +77,27 @@ if ! readelf -h "$OUT/lib/$LIB" | grep -q 'Machine: *AArch64'; then
     echo "arm64 check: $NATIVE_JAR does not hold an AArch64 libjniNativeKernels.so" >&2
     exit 1
 fi
-mvn -B -q install:install-file -Dfile="$NATIVE_JAR" -DpomFile=pom.xml -Dclassifier=linux-arm64
+mvn -B -q install:install-file -Dfile="$NATIVE_JAR" -DpomFile=library.pom.xml -Dclassifier=linux-arm64
 step_done
 
 step "classpaths (Maven resolves the linux-arm64 natives)"
-if [[ ! -f $REPO/dev/conv4j/conv4j/$VERSION/conv4j-$VERSION.jar ]]; then
+if [[ ! -f $REPO/dev/conv4j/conv4j-platform/$VERSION/conv4j-platform-$VERSION.pom ||
+      ! -f $REPO/dev/conv4j/conv4j-tools/$VERSION/conv4j-tools-$VERSION.jar ]]; then
     mvn -B -q -DskipTests install
 fi
-if [[ ! -f $REPO/dev/conv4j/conv4j-platform/$VERSION/conv4j-platform-$VERSION.pom ]]; then
-    mvn -B -q -f platform/pom.xml install
-fi
 if [[ ! -f target/test-classes/dev/conv4j/kernels/KernelsTest.class ]]; then
-    mvn -B -q -DskipTests test-compile
+    mvn -B -q -f library.pom.xml -DskipTests test-compile
 fi
 mvn -B -q -f src/it/consumer/pom.xml -Djavacpp.platform=linux-arm64 compile dependency:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$PWD/$OUT/consumer-classpath.txt"
-mvn -B -q -Djavacpp.platform=linux-arm64 dependency:build-classpath \
+mvn -B -q -f tools/pom.xml -Djavacpp.platform=linux-arm64 dependency:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$PWD/$OUT/runtime-classpath.txt"
 mvn -B -q dependency:get -Dtransitive=false \
     -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE_VERSION"
 CONSUMER_CP="src/it/consumer/target/classes:$(cat "$OUT/consumer-classpath.txt")"
-# This checkout's classes with the native jar just built (target/classes also holds it).
-CP="target/classes:$NATIVE_JAR:$(cat "$OUT/runtime-classpath.txt")"
+# This checkout's classes (the library's and the command line's, conv4j-tools) with the native jar
+# just built (target/classes also holds it), ahead of the installed jars.
+CP="target/classes:tools/target/classes:$NATIVE_JAR:$(cat "$OUT/runtime-classpath.txt")"
 TEST_CP="target/test-classes:$CP:$REPO/org/junit/platform/junit-platform-console-standalone/$JUNIT_CONSOLE_VERSION/junit-platform-console-standalone-$JUNIT_CONSOLE_VERSION.jar"
 for jar in "conv4j-$VERSION-linux-arm64.jar" dnnl-3.8.1-1.5.12-linux-arm64.jar javacpp-1.5.12-linux-arm64.jar \
     opencl-3.0-1.5.12-linux-arm64.jar; do
