@@ -15,7 +15,7 @@ import org.bytedeco.javacpp.BytePointer;
  * and small ones skip JavaCPP's allocation bookkeeping (an 8 KB tensor: 1.3 us fresh, 0.3 us
  * reused).
  *
- * <p>Bounded: at most {@value #PROPERTY} bytes (default 256 MiB) are kept. A returned block is
+ * <p>Bounded: at most {@code -Dconv4j.tensorCacheBytes} bytes (default 256 MiB) are kept. A returned block is
  * always kept, and the blocks returned longest ago (of any size) are freed to make room, so the
  * recent working set is served whatever ran before it, e.g. a service whose batch sizes vary.
  * A block larger than the bound is freed at once.

@@ -22,8 +22,10 @@ import org.bytedeco.javacpp.Pointer;
  * either way, and every method but the raw views ({@link #floatBuffer()}, {@link #pointer()})
  * speaks in logical (C) order.
  *
- * <p>A tensor owns its memory and frees it in {@link #close()}. Closing twice is harmless;
- * any other use after close throws {@link IllegalStateException}.
+ * <p>A tensor owns its native memory until {@link #close()}, which hands the block back to
+ * conv4j's pool for reuse by the next tensor of the same byte size (the pool, bounded by
+ * {@code -Dconv4j.tensorCacheBytes}, frees the blocks returned longest ago first).
+ * Closing twice is harmless; any other use after close throws {@link IllegalStateException}.
  */
 public final class Tensor implements AutoCloseable {
     /** Alignment of the first element, in bytes (one cache line, one AVX-512 register). */
@@ -445,7 +447,10 @@ public final class Tensor implements AutoCloseable {
         return closed;
     }
 
-    /** Frees the native memory. Closing twice is harmless. */
+    /**
+     * Ends the tensor: its native block goes back to the pool for reuse (not necessarily to the
+     * operating system; the pool is bounded). Closing twice is harmless.
+     */
     @Override
     public synchronized void close() {
         if (!closed) {

@@ -18,7 +18,7 @@ import dev.conv4j.spec.ConvGeometry;
 import dev.conv4j.spec.ConvSpec;
 
 /**
- * One row of the benchmark layer set ({@code bench-layers.md}): a stable name, the per-sample
+ * One row of the benchmark layer set ({@code docs/bench-layers.md}): a stable name, the per-sample
  * input shape and the torch.nn layer as written in the table.
  *
  * @param name the stable name reports key on, e.g. {@code res2 3x3 64-64 56}

@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The standard layer set of {@code bin/conv4j bench}, copied from {@code bench-layers.md}: one
+ * The standard layer set of {@code bin/conv4j bench}, copied from {@code docs/bench-layers.md}: one
  * row per layer, columns as in the table (name, op, input C,[D,]H,W, layer). Names are stable:
  * reports and comparisons key on them.
  */

@@ -20,7 +20,7 @@ import dev.conv4j.spec.ConvSpec;
  * output) on the oneDNN backend, timed in alternating blocks with the float32 {@code Conv2d} of
  * the same layer on the same backend, both on channels-last tensors (the layout both prefer), so
  * that their ratio comes from one run. GOPS count the operations as the float32 rows count FLOPs
- * (bench-layers.md).
+ * (docs/bench-layers.md).
  */
 public final class Int8Bench {
     /** One layer at one batch size. */

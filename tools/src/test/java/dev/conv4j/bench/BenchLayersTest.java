@@ -20,7 +20,7 @@ import dev.conv4j.nn.MaxPool2d;
 import dev.conv4j.nn.Module;
 import dev.conv4j.spec.ConvGeometry;
 
-/** The layer table: names as in bench-layers.md and FLOPs worked out by hand from its formulas. */
+/** The layer table: names as in docs/bench-layers.md and FLOPs worked out by hand from its formulas. */
 class BenchLayersTest {
 
     private static BenchLayer layer(String name) {
