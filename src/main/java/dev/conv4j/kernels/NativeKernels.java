@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.annotation.Platform;
  */
 @Platform(include = {"conv4j_kernels.h", "conv4j_kernels.cpp"}, compiler = "cpp17")
 @Namespace("conv4j")
-public final class NativeKernels {
+final class NativeKernels {
     static {
         Loader.load();
     }
