@@ -6,6 +6,7 @@ import dev.conv4j.backend.Backends;
 import dev.conv4j.spec.AdaptivePoolGeometry;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.AdaptivePoolSpec;
+import dev.conv4j.spec.PoolKind;
 
 /** Adaptive average or max pooling: the implementation of AdaptiveAvgPool1d/2d/3d and AdaptiveMaxPool1d/2d/3d. */
 public class AdaptivePooling implements Module {
@@ -13,9 +14,9 @@ public class AdaptivePooling implements Module {
     private final Backend backend;
     private final ModuleState state;
 
-    AdaptivePooling(AdaptivePoolSpec spec, Backend backend) {
-        this.spec = spec;
-        this.backend = backend != null ? backend : Backends.getDefault();
+    AdaptivePooling(Builder<?> b) {
+        this.spec = AdaptivePoolSpec.of(b.kind, b.dims, b.returnIndices, b.outputSize);
+        this.backend = b.backend != null ? b.backend : Backends.getDefault();
         this.state = new ModuleState(spec.opName());
     }
 
@@ -62,5 +63,42 @@ public class AdaptivePooling implements Module {
     @Override
     public String toString() {
         return spec.toString();
+    }
+
+    /** Builder of an adaptive pooling module; method names are PyTorch's argument names in camelCase. */
+    public static final class Builder<M extends AdaptivePooling> {
+        private final PoolKind kind;
+        private final int dims;
+        private final Long[] outputSize;
+        private final java.util.function.Function<Builder<M>, M> factory;
+        private boolean returnIndices;
+        private Backend backend;
+
+        Builder(PoolKind kind, int dims, Long[] outputSize, java.util.function.Function<Builder<M>, M> factory) {
+            if (outputSize == null) {
+                throw new IllegalArgumentException("output_size must not be null");
+            }
+            this.kind = kind;
+            this.dims = dims;
+            this.outputSize = outputSize.clone();
+            this.factory = factory;
+        }
+
+        /** Adaptive max pooling only: lets {@link AdaptivePooling#forwardWithIndices} return the indices too. */
+        public Builder<M> returnIndices(boolean v) {
+            returnIndices = v;
+            return this;
+        }
+
+        /** The backend to run on (default: {@link Backends#getDefault()}). */
+        public Builder<M> backend(Backend v) {
+            backend = v;
+            return this;
+        }
+
+        /** Validates all arguments and builds the module. */
+        public M build() {
+            return factory.apply(this);
+        }
     }
 }

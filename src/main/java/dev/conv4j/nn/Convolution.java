@@ -331,6 +331,14 @@ public class Convolution implements Module {
             return this;
         }
 
+        /**
+         * Validates the arguments as PyTorch's constructor does, without weights (PyTorch checks
+         * them before it sets the weights), and returns them.
+         */
+        public ConvSpec validate() {
+            return spec.build();
+        }
+
         /** Validates all arguments and builds the module. */
         public M build() {
             return factory.apply(this);

@@ -16,14 +16,18 @@ public class MaxUnpooling implements AutoCloseable {
     private final Backend backend;
     private final ModuleState state;
 
-    MaxUnpooling(UnpoolSpec spec, Backend backend) {
-        this.spec = spec;
-        this.backend = backend != null ? backend : Backends.getDefault();
+    MaxUnpooling(Builder<?> b) {
+        this.spec = UnpoolSpec.of(b.dims, b.kernelSize, b.stride, b.padding);
+        this.backend = b.backend != null ? b.backend : Backends.getDefault();
         this.state = new ModuleState(spec.opName());
     }
 
     public UnpoolSpec spec() {
         return spec;
+    }
+
+    public Backend backend() {
+        return backend;
     }
 
     /** Unpools to the default output size {@code (in - 1) * stride + kernel - 2 * padding}. */
@@ -67,5 +71,43 @@ public class MaxUnpooling implements AutoCloseable {
     @Override
     public String toString() {
         return spec.toString();
+    }
+
+    /** Builder of a max unpooling module; method names are PyTorch's argument names in camelCase. */
+    public static final class Builder<M extends MaxUnpooling> {
+        private final int dims;
+        private final int[] kernelSize;
+        private final java.util.function.Function<Builder<M>, M> factory;
+        private int[] stride;
+        private int[] padding = {0};
+        private Backend backend;
+
+        Builder(int dims, int[] kernelSize, java.util.function.Function<Builder<M>, M> factory) {
+            this.dims = dims;
+            this.kernelSize = kernelSize;
+            this.factory = factory;
+        }
+
+        /** The step between windows; null (the default) means kernel_size. */
+        public Builder<M> stride(int... v) {
+            stride = v;
+            return this;
+        }
+
+        public Builder<M> padding(int... v) {
+            padding = v;
+            return this;
+        }
+
+        /** The backend to run on (default: {@link Backends#getDefault()}). */
+        public Builder<M> backend(Backend v) {
+            backend = v;
+            return this;
+        }
+
+        /** Validates all arguments and builds the module. */
+        public M build() {
+            return factory.apply(this);
+        }
     }
 }

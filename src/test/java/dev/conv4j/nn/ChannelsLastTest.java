@@ -55,10 +55,10 @@ class ChannelsLastTest {
                 AvgPool2d avg = AvgPool2d.builder(3).stride(1).padding(1).backend(b).build();
                 AvgPool2d avgOwn = AvgPool2d.builder(3).stride(2).divisorOverride(5).ceilMode(true).backend(b).build();
                 LPPool2d lp = LPPool2d.builder(2, 2).backend(b).build();
-                AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.of(b, 1L, 1L);
-                AdaptiveAvgPool2d uneven = AdaptiveAvgPool2d.of(b, 3L, 2L);
-                AdaptiveMaxPool2d amax = AdaptiveMaxPool2d.of(true, b, 3L, 4L);
-                ReLU relu = new ReLU(b)) {
+                AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.builder(1, 1).backend(b).build();
+                AdaptiveAvgPool2d uneven = AdaptiveAvgPool2d.builder(3, 2).backend(b).build();
+                AdaptiveMaxPool2d amax = AdaptiveMaxPool2d.builder(3, 4).returnIndices(true).backend(b).build();
+                ReLU relu = ReLU.builder().backend(b).build()) {
             long[] shape = {2, 19, 7, 9};
             check(max::forward, shape, true);
             check(max3::forward, new long[] {1, 17, 4, 4, 6}, true);
@@ -79,7 +79,7 @@ class ChannelsLastTest {
     @MethodSource("backends")
     void unpoolingTakesChannelsLastValuesAndIndices(Backend b) {
         try (MaxPool2d pool = MaxPool2d.builder(2).returnIndices(true).backend(b).build();
-                MaxUnpool2d unpool = MaxUnpool2d.of(new int[] {2}, new int[] {2}, new int[] {0}, b);
+                MaxUnpool2d unpool = MaxUnpool2d.builder(2).stride(2).padding(0).backend(b).build();
                 Tensor x = random(new long[] {2, 5, 6, 8}, 7);
                 PoolResult r = pool.forwardWithIndices(x);
                 Tensor v = r.output().toMemoryFormat(MemoryFormat.CHANNELS_LAST);
@@ -117,10 +117,10 @@ class ChannelsLastTest {
     @MethodSource("backends")
     void sequentialKeepsIntermediatesChannelsLast(Backend b) {
         Conv2d c1 = Conv2d.builder(3, 16, 3).padding(1).backend(b).seed(1).build();
-        ReLU relu = new ReLU(b);
+        ReLU relu = ReLU.builder().backend(b).build();
         MaxPool2d pool = MaxPool2d.builder(2).backend(b).build();
         Conv2d c2 = Conv2d.builder(16, 8, 3).backend(b).seed(2).build();
-        AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.of(b, 1L, 1L);
+        AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.builder(1, 1).backend(b).build();
         try (Sequential net = new Sequential(c1, relu, pool, c2, gap);
                 Tensor x = random(new long[] {2, 3, 12, 10}, 5);
                 Tensor cl = x.toMemoryFormat(MemoryFormat.CHANNELS_LAST);
