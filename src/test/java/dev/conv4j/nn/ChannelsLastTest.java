@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
 
@@ -20,7 +21,7 @@ import dev.conv4j.backend.Backends;
  * Every module on channels-last input, on both backends: the output (and indices) come out
  * channels-last, as PyTorch's operators keep {@code channels_last}, with the values of the same
  * call on the contiguous input. Pooling, ReLU and unpooling must be bit-identical; convolutions
- * may sum in another order on oneDNN (1e-5 relative).
+ * may sum in another order on oneDNN ({@link Tolerances#KERNEL_RTOL}, relative to {@code max(1, |expected|)}).
  */
 class ChannelsLastTest {
     static List<Backend> backends() {
@@ -103,7 +104,7 @@ class ChannelsLastTest {
                 Tensor c2 = conv.forward(cl);
                 Tensor p1 = pool.forward(x);
                 Tensor p2 = pool.forward(cl)) {
-            assertClose(c1.toFloatArray(), c2.toFloatArray(), 1e-5);
+            assertClose(c1.toFloatArray(), c2.toFloatArray(), Tolerances.KERNEL_RTOL);
             assertArrayEquals(p1.toFloatArray(), p2.toFloatArray());
         }
     }
@@ -134,8 +135,8 @@ class ChannelsLastTest {
                     Tensor c = c2.forward(p); Tensor g = gap.forward(c)) {
                 expected = g.toFloatArray();
             }
-            assertClose(expected, y.toFloatArray(), 1e-5);
-            assertClose(expected, ycl.toFloatArray(), 1e-5);
+            assertClose(expected, y.toFloatArray(), Tolerances.KERNEL_RTOL);
+            assertClose(expected, ycl.toFloatArray(), Tolerances.KERNEL_RTOL);
         }
     }
 
@@ -180,7 +181,7 @@ class ChannelsLastTest {
             if (exact) {
                 assertArrayEquals(expected.toFloatArray(), got.toFloatArray());
             } else {
-                assertClose(expected.toFloatArray(), got.toFloatArray(), 1e-5);
+                assertClose(expected.toFloatArray(), got.toFloatArray(), Tolerances.KERNEL_RTOL);
             }
         }
     }
