@@ -9,7 +9,10 @@ public final class AdaptiveMaxPool1d extends AdaptivePooling {
         super(b);
     }
 
-    /** A builder with the required output_size: one size. Build with {@code returnIndices(true)} to use {@link #forwardWithIndices}. */
+    /**
+     * A builder with the required output_size: one size. Build with
+     * {@code returnIndices(true)} to use {@link #forwardWithIndices}.
+     */
     public static Builder<AdaptiveMaxPool1d> builder(long... outputSize) {
         return builder(AdaptivePoolSpec.boxed(outputSize));
     }

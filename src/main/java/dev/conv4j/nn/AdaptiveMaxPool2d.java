@@ -9,7 +9,10 @@ public final class AdaptiveMaxPool2d extends AdaptivePooling {
         super(b);
     }
 
-    /** A builder with the required output_size: one size for every dimension or one per dimension (H, W). Build with {@code returnIndices(true)} to use {@link #forwardWithIndices}. */
+    /**
+     * A builder with the required output_size: one size for every dimension or one per dimension (H, W). Build with
+     * {@code returnIndices(true)} to use {@link #forwardWithIndices}.
+     */
     public static Builder<AdaptiveMaxPool2d> builder(long... outputSize) {
         return builder(AdaptivePoolSpec.boxed(outputSize));
     }

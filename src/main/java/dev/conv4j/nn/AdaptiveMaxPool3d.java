@@ -9,7 +9,10 @@ public final class AdaptiveMaxPool3d extends AdaptivePooling {
         super(b);
     }
 
-    /** A builder with the required output_size: one size for every dimension or one per dimension (D, H, W). Build with {@code returnIndices(true)} to use {@link #forwardWithIndices}. */
+    /**
+     * A builder with the required output_size: one size for every dimension or one per dimension (D, H, W). Build with
+     * {@code returnIndices(true)} to use {@link #forwardWithIndices}.
+     */
     public static Builder<AdaptiveMaxPool3d> builder(long... outputSize) {
         return builder(AdaptivePoolSpec.boxed(outputSize));
     }

@@ -56,7 +56,8 @@ class FusionTest {
                     .paddingMode(modes[r.nextInt(modes.length)]).bias(r.nextBoolean())
                     .backend(backend).seed(seed + 7).build();
         }
-        return new Sequential(c1, ReLU.builder().backend(backend).build(), MaxPool2d.builder(2).backend(backend).build(), c2,
+        return new Sequential(c1, ReLU.builder().backend(backend).build(),
+                MaxPool2d.builder(2).backend(backend).build(), c2,
                 ReLU.builder().backend(backend).build());
     }
 
@@ -151,9 +152,12 @@ class FusionTest {
     void fusesOnlyConvolutionThenReluOnTheSameBackend() {
         Backend ref = Backends.reference();
         Backend dnn = Backends.onednn();
-        try (Sequential same = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(), ReLU.builder().backend(dnn).build());
-                Sequential other = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(), ReLU.builder().backend(ref).build());
-                Sequential reluFirst = new Sequential(ReLU.builder().backend(ref).build(), Conv1d.builder(1, 1, 1).backend(ref).build());
+        try (Sequential same = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(),
+                        ReLU.builder().backend(dnn).build());
+                Sequential other = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(),
+                        ReLU.builder().backend(ref).build());
+                Sequential reluFirst = new Sequential(ReLU.builder().backend(ref).build(),
+                        Conv1d.builder(1, 1, 1).backend(ref).build());
                 Sequential poolBetween = new Sequential(Conv1d.builder(1, 1, 1).backend(ref).build(),
                         MaxPool1d.builder(1).backend(ref).build(), ReLU.builder().backend(ref).build())) {
             assertEquals(1, same.fusedPairs());

@@ -29,7 +29,8 @@ class ReLUTest {
             -Float.MIN_VALUE, Float.MIN_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE};
         float[] expected = {0f, -0f, 0f, 1.25f, Float.NaN, Float.NaN, Float.POSITIVE_INFINITY, 0f, 0f,
             Float.MIN_VALUE, 0f, Float.MAX_VALUE};
-        try (ReLU relu = ReLU.builder().backend(backend).build(); Tensor x = Tensor.of(in, 3, 4); Tensor y = relu.forward(x)) {
+        try (ReLU relu = ReLU.builder().backend(backend).build(); Tensor x = Tensor.of(in, 3, 4);
+                Tensor y = relu.forward(x)) {
             assertArrayEquals(new long[] {3, 4}, y.shape());
             float[] got = y.toFloatArray();
             StringBuilder wrong = new StringBuilder();

@@ -232,11 +232,13 @@ public final class CaseRunner {
         Pooling.Builder<?> b;
         if (family.equals("MaxPool")) {
             a.allowOnly(MAX_ARGS, c.op());
-            b = dims == 1 ? MaxPool1d.builder(kernel) : dims == 2 ? MaxPool2d.builder(kernel) : MaxPool3d.builder(kernel);
+            b = dims == 1 ? MaxPool1d.builder(kernel) : dims == 2 ? MaxPool2d.builder(kernel)
+                    : MaxPool3d.builder(kernel);
             b.dilation(orDefault(a.ints("dilation"), 1)).returnIndices(a.bool("return_indices", false));
         } else if (family.equals("AvgPool")) {
             a.allowOnly(dims == 1 ? AVG1_ARGS : AVG_ARGS, c.op());
-            b = dims == 1 ? AvgPool1d.builder(kernel) : dims == 2 ? AvgPool2d.builder(kernel) : AvgPool3d.builder(kernel);
+            b = dims == 1 ? AvgPool1d.builder(kernel) : dims == 2 ? AvgPool2d.builder(kernel)
+                    : AvgPool3d.builder(kernel);
             b.countIncludePad(a.bool("count_include_pad", true));
             if (a.has("divisor_override")) {
                 b.divisorOverride(a.integer("divisor_override", 0));
