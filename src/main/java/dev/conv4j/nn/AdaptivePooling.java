@@ -2,7 +2,6 @@ package dev.conv4j.nn;
 
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
-import dev.conv4j.backend.Backends;
 import dev.conv4j.spec.AdaptivePoolGeometry;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.AdaptivePoolSpec;
@@ -16,7 +15,7 @@ public class AdaptivePooling implements Module {
 
     AdaptivePooling(Builder<?> b) {
         this.spec = AdaptivePoolSpec.of(b.kind, b.dims, b.returnIndices, b.outputSize);
-        this.backend = b.backend != null ? b.backend : Backends.getDefault();
+        this.backend = b.backendOrDefault();
         this.state = new ModuleState(spec.opName());
     }
 
@@ -66,39 +65,26 @@ public class AdaptivePooling implements Module {
     }
 
     /** Builder of an adaptive pooling module; method names are PyTorch's argument names in camelCase. */
-    public static final class Builder<M extends AdaptivePooling> {
+    public static final class Builder<M extends AdaptivePooling> extends ModuleBuilder<M, Builder<M>> {
         private final PoolKind kind;
         private final int dims;
         private final Long[] outputSize;
-        private final java.util.function.Function<Builder<M>, M> factory;
         private boolean returnIndices;
-        private Backend backend;
 
         Builder(PoolKind kind, int dims, Long[] outputSize, java.util.function.Function<Builder<M>, M> factory) {
+            super(factory);
             if (outputSize == null) {
                 throw new IllegalArgumentException("output_size must not be null");
             }
             this.kind = kind;
             this.dims = dims;
             this.outputSize = outputSize.clone();
-            this.factory = factory;
         }
 
         /** Adaptive max pooling only: lets {@link AdaptivePooling#forwardWithIndices} return the indices too. */
         public Builder<M> returnIndices(boolean v) {
             returnIndices = v;
             return this;
-        }
-
-        /** The backend to run on (default: {@link Backends#getDefault()}). */
-        public Builder<M> backend(Backend v) {
-            backend = v;
-            return this;
-        }
-
-        /** Validates all arguments and builds the module. */
-        public M build() {
-            return factory.apply(this);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.conv4j.nn;
 
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
-import dev.conv4j.backend.Backends;
 import dev.conv4j.spec.UnpoolGeometry;
 import dev.conv4j.spec.UnpoolProblem;
 import dev.conv4j.spec.UnpoolSpec;
@@ -18,7 +17,7 @@ public class MaxUnpooling implements AutoCloseable {
 
     MaxUnpooling(Builder<?> b) {
         this.spec = UnpoolSpec.of(b.dims, b.kernelSize, b.stride, b.padding);
-        this.backend = b.backend != null ? b.backend : Backends.getDefault();
+        this.backend = b.backendOrDefault();
         this.state = new ModuleState(spec.opName());
     }
 
@@ -74,18 +73,16 @@ public class MaxUnpooling implements AutoCloseable {
     }
 
     /** Builder of a max unpooling module; method names are PyTorch's argument names in camelCase. */
-    public static final class Builder<M extends MaxUnpooling> {
+    public static final class Builder<M extends MaxUnpooling> extends ModuleBuilder<M, Builder<M>> {
         private final int dims;
         private final int[] kernelSize;
-        private final java.util.function.Function<Builder<M>, M> factory;
         private int[] stride;
         private int[] padding = {0};
-        private Backend backend;
 
         Builder(int dims, int[] kernelSize, java.util.function.Function<Builder<M>, M> factory) {
+            super(factory);
             this.dims = dims;
             this.kernelSize = kernelSize;
-            this.factory = factory;
         }
 
         /** The step between windows; null (the default) means kernel_size. */
@@ -97,17 +94,6 @@ public class MaxUnpooling implements AutoCloseable {
         public Builder<M> padding(int... v) {
             padding = v;
             return this;
-        }
-
-        /** The backend to run on (default: {@link Backends#getDefault()}). */
-        public Builder<M> backend(Backend v) {
-            backend = v;
-            return this;
-        }
-
-        /** Validates all arguments and builds the module. */
-        public M build() {
-            return factory.apply(this);
         }
     }
 }

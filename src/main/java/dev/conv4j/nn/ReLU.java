@@ -71,20 +71,9 @@ public final class ReLU implements Module {
     }
 
     /** Builder of a {@link ReLU}. */
-    public static final class Builder {
-        private Backend backend;
-
+    public static final class Builder extends ModuleBuilder<ReLU, Builder> {
         private Builder() {
-        }
-
-        /** The backend to run on (default: {@link Backends#getDefault()}). */
-        public Builder backend(Backend v) {
-            backend = v;
-            return this;
-        }
-
-        public ReLU build() {
-            return new ReLU(backend != null ? backend : Backends.getDefault());
+            super(b -> new ReLU(b.backendOrDefault()));
         }
     }
 }
