@@ -22,6 +22,14 @@ public interface Backend {
     String name();
 
     /**
+     * Whether this backend's convolutions run fastest on channels-last (NHWC, NDHWC) tensors, so
+     * that a {@link dev.conv4j.nn.Sequential} keeps its intermediates in that layout. False by default.
+     */
+    default boolean prefersChannelsLast() {
+        return false;
+    }
+
+    /**
      * Prepares a convolution (or transposed convolution) with fixed weights, e.g. by reordering
      * them once into the layout the backend prefers. The caller keeps {@code weight} and
      * {@code bias} open for the kernel's lifetime.

@@ -1,28 +1,21 @@
 package dev.conv4j.nn;
 
-import dev.conv4j.backend.Backend;
 import dev.conv4j.spec.AdaptivePoolSpec;
 import dev.conv4j.spec.PoolKind;
 
 /** torch.nn.AdaptiveAvgPool3d: pools each dimension into the requested number of (possibly overlapping) windows. */
 public final class AdaptiveAvgPool3d extends AdaptivePooling {
-    private AdaptiveAvgPool3d(AdaptivePoolSpec spec, Backend backend) {
-        super(spec, backend);
+    private AdaptiveAvgPool3d(Builder<AdaptiveAvgPool3d> b) {
+        super(b);
     }
 
-    /** One size for every dimension or one per dimension (D, H, W), on the default backend. */
-    public static AdaptiveAvgPool3d of(long... outputSize) {
-        return of(false, null, java.util.Arrays.stream(outputSize).boxed().toArray(Long[]::new));
+    /** A builder with the required output_size: one size for every dimension or one per dimension (D, H, W). */
+    public static Builder<AdaptiveAvgPool3d> builder(long... outputSize) {
+        return builder(AdaptivePoolSpec.boxed(outputSize));
     }
 
-    /**
-     * @param outputSize null entries keep that input dimension's size (PyTorch's None)
-     * @param backend null for the default backend
-     */
-    public static AdaptiveAvgPool3d of(Backend backend, Long... outputSize) {
-        return of(false, backend, outputSize);
+    /** As {@link #builder(long...)}; a null entry keeps that input dimension's size (PyTorch's None). */
+    public static Builder<AdaptiveAvgPool3d> builder(Long[] outputSize) {
+        return new Builder<>(PoolKind.AVG, 3, outputSize, AdaptiveAvgPool3d::new);
     }
-
-    private static AdaptiveAvgPool3d of(boolean returnIndices, Backend backend, Long... outputSize) {
-        return new AdaptiveAvgPool3d(AdaptivePoolSpec.of(PoolKind.AVG, 3, returnIndices, outputSize), backend);
-    }}
+}

@@ -1,30 +1,24 @@
 package dev.conv4j.nn;
 
-import dev.conv4j.backend.Backend;
 import dev.conv4j.spec.AdaptivePoolSpec;
 import dev.conv4j.spec.PoolKind;
 
 /** torch.nn.AdaptiveMaxPool1d: pools each dimension into the requested number of (possibly overlapping) windows. */
 public final class AdaptiveMaxPool1d extends AdaptivePooling {
-    private AdaptiveMaxPool1d(AdaptivePoolSpec spec, Backend backend) {
-        super(spec, backend);
-    }
-
-    /** One size for every dimension or one per dimension (D, H, W), on the default backend. */
-    public static AdaptiveMaxPool1d of(long... outputSize) {
-        return of(false, null, java.util.Arrays.stream(outputSize).boxed().toArray(Long[]::new));
+    private AdaptiveMaxPool1d(Builder<AdaptiveMaxPool1d> b) {
+        super(b);
     }
 
     /**
-     * @param outputSize null entries keep that input dimension's size (PyTorch's None)
-     * @param backend null for the default backend
+     * A builder with the required output_size: one size. Build with
+     * {@code returnIndices(true)} to use {@link #forwardWithIndices}.
      */
-    public static AdaptiveMaxPool1d of(Backend backend, Long... outputSize) {
-        return of(false, backend, outputSize);
+    public static Builder<AdaptiveMaxPool1d> builder(long... outputSize) {
+        return builder(AdaptivePoolSpec.boxed(outputSize));
     }
 
-    /** With {@code return_indices}: use {@link #forwardWithIndices}. Null sizes keep the input's. */
-    public static AdaptiveMaxPool1d of(boolean returnIndices, Backend backend, Long... outputSize) {
-        return new AdaptiveMaxPool1d(AdaptivePoolSpec.of(PoolKind.MAX, 1, returnIndices, outputSize), backend);
+    /** As {@link #builder(long...)}; a null entry keeps that input dimension's size (PyTorch's None). */
+    public static Builder<AdaptiveMaxPool1d> builder(Long[] outputSize) {
+        return new Builder<>(PoolKind.MAX, 1, outputSize, AdaptiveMaxPool1d::new);
     }
 }

@@ -1,30 +1,24 @@
 package dev.conv4j.nn;
 
-import dev.conv4j.backend.Backend;
 import dev.conv4j.spec.AdaptivePoolSpec;
 import dev.conv4j.spec.PoolKind;
 
 /** torch.nn.AdaptiveMaxPool2d: pools each dimension into the requested number of (possibly overlapping) windows. */
 public final class AdaptiveMaxPool2d extends AdaptivePooling {
-    private AdaptiveMaxPool2d(AdaptivePoolSpec spec, Backend backend) {
-        super(spec, backend);
-    }
-
-    /** One size for every dimension or one per dimension (D, H, W), on the default backend. */
-    public static AdaptiveMaxPool2d of(long... outputSize) {
-        return of(false, null, java.util.Arrays.stream(outputSize).boxed().toArray(Long[]::new));
+    private AdaptiveMaxPool2d(Builder<AdaptiveMaxPool2d> b) {
+        super(b);
     }
 
     /**
-     * @param outputSize null entries keep that input dimension's size (PyTorch's None)
-     * @param backend null for the default backend
+     * A builder with the required output_size: one size for every dimension or one per dimension (H, W). Build with
+     * {@code returnIndices(true)} to use {@link #forwardWithIndices}.
      */
-    public static AdaptiveMaxPool2d of(Backend backend, Long... outputSize) {
-        return of(false, backend, outputSize);
+    public static Builder<AdaptiveMaxPool2d> builder(long... outputSize) {
+        return builder(AdaptivePoolSpec.boxed(outputSize));
     }
 
-    /** With {@code return_indices}: use {@link #forwardWithIndices}. Null sizes keep the input's. */
-    public static AdaptiveMaxPool2d of(boolean returnIndices, Backend backend, Long... outputSize) {
-        return new AdaptiveMaxPool2d(AdaptivePoolSpec.of(PoolKind.MAX, 2, returnIndices, outputSize), backend);
+    /** As {@link #builder(long...)}; a null entry keeps that input dimension's size (PyTorch's None). */
+    public static Builder<AdaptiveMaxPool2d> builder(Long[] outputSize) {
+        return new Builder<>(PoolKind.MAX, 2, outputSize, AdaptiveMaxPool2d::new);
     }
 }

@@ -6,7 +6,6 @@ import java.util.SplittableRandom;
 import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
-import dev.conv4j.backend.Backends;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.spec.ConvGeometry;
 import dev.conv4j.spec.ConvProblem;
@@ -40,7 +39,7 @@ public class Convolution implements Module {
 
     Convolution(Builder<?> b) {
         this.spec = b.spec.build();
-        this.backend = b.backend != null ? b.backend : Backends.getDefault();
+        this.backend = b.backendOrDefault();
         this.precision = b.precision;
         this.state = new ModuleState(spec.opName());
         long[] wShape = spec.weightShape();
@@ -233,19 +232,17 @@ public class Convolution implements Module {
      * Builder of a convolution module; method names are PyTorch's argument names in camelCase.
      * Weights default to PyTorch's initialisation distribution, from a seeded generator.
      */
-    public static final class Builder<M extends Convolution> {
+    public static final class Builder<M extends Convolution> extends ModuleBuilder<M, Builder<M>> {
         private final ConvSpec.Builder spec;
-        private final java.util.function.Function<Builder<M>, M> factory;
         private Tensor weight;
         private Tensor bias;
-        private Backend backend;
         private Precision precision = Precision.F32;
         private long seed = 0;
 
         Builder(int dims, boolean transposed, int in, int out, int[] kernelSize,
                 java.util.function.Function<Builder<M>, M> factory) {
+            super(factory);
             this.spec = ConvSpec.builder(dims, transposed, in, out, kernelSize);
-            this.factory = factory;
         }
 
         public Builder<M> stride(int... v) {
@@ -307,12 +304,6 @@ public class Convolution implements Module {
             return this;
         }
 
-        /** The backend to run on (default: {@link Backends#getDefault()}). */
-        public Builder<M> backend(Backend v) {
-            backend = v;
-            return this;
-        }
-
         /**
          * The arithmetic: {@link Precision#F32} (default, PyTorch's numbers) or
          * {@link Precision#BF16} (bf16 products, float32 sums; see the bound there).
@@ -331,9 +322,12 @@ public class Convolution implements Module {
             return this;
         }
 
-        /** Validates all arguments and builds the module. */
-        public M build() {
-            return factory.apply(this);
+        /**
+         * Validates the arguments as PyTorch's constructor does, without weights (PyTorch checks
+         * them before it sets the weights), and returns them.
+         */
+        public ConvSpec validate() {
+            return spec.build();
         }
     }
 }

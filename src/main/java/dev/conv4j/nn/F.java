@@ -149,14 +149,34 @@ public final class F {
         return Outputs.compute(input, p.outputShape(), o -> Backends.getDefault().pool(p, input, o, null));
     }
 
-    /** {@code F.adaptive_avg_pool{dims}d(input, output_size)}. */
-    public static Tensor adaptiveAvgPool(int dims, Tensor input, long... outputSize) {
-        return adaptive(AdaptivePoolSpec.avg(dims, outputSize), input);
+    /** {@code F.adaptive_avg_pool1d(input, output_size)}. */
+    public static Tensor adaptiveAvgPool1d(Tensor input, long... outputSize) {
+        return adaptive(AdaptivePoolSpec.avg(1, outputSize), input);
     }
 
-    /** {@code F.adaptive_max_pool{dims}d(input, output_size)} (values only). */
-    public static Tensor adaptiveMaxPool(int dims, Tensor input, long... outputSize) {
-        return adaptive(AdaptivePoolSpec.max(dims, false, outputSize), input);
+    /** {@code F.adaptive_avg_pool2d(input, output_size)}. */
+    public static Tensor adaptiveAvgPool2d(Tensor input, long... outputSize) {
+        return adaptive(AdaptivePoolSpec.avg(2, outputSize), input);
+    }
+
+    /** {@code F.adaptive_avg_pool3d(input, output_size)}. */
+    public static Tensor adaptiveAvgPool3d(Tensor input, long... outputSize) {
+        return adaptive(AdaptivePoolSpec.avg(3, outputSize), input);
+    }
+
+    /** {@code F.adaptive_max_pool1d(input, output_size)} (values only). */
+    public static Tensor adaptiveMaxPool1d(Tensor input, long... outputSize) {
+        return adaptive(AdaptivePoolSpec.max(1, false, outputSize), input);
+    }
+
+    /** {@code F.adaptive_max_pool2d(input, output_size)} (values only). */
+    public static Tensor adaptiveMaxPool2d(Tensor input, long... outputSize) {
+        return adaptive(AdaptivePoolSpec.max(2, false, outputSize), input);
+    }
+
+    /** {@code F.adaptive_max_pool3d(input, output_size)} (values only). */
+    public static Tensor adaptiveMaxPool3d(Tensor input, long... outputSize) {
+        return adaptive(AdaptivePoolSpec.max(3, false, outputSize), input);
     }
 
     private static Tensor adaptive(AdaptivePoolSpec spec, Tensor input) {

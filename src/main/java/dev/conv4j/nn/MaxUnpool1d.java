@@ -1,24 +1,13 @@
 package dev.conv4j.nn;
 
-import dev.conv4j.backend.Backend;
-import dev.conv4j.spec.UnpoolSpec;
-
 /** torch.nn.MaxUnpool1d. */
 public final class MaxUnpool1d extends MaxUnpooling {
-    private MaxUnpool1d(UnpoolSpec spec, Backend backend) {
-        super(spec, backend);
+    private MaxUnpool1d(Builder<MaxUnpool1d> b) {
+        super(b);
     }
 
-    /** {@code MaxUnpool1d(kernel_size)} with stride = kernel_size and no padding, on the default backend. */
-    public static MaxUnpool1d of(int... kernelSize) {
-        return of(kernelSize, null, new int[] {0}, null);
-    }
-
-    /**
-     * @param stride null for kernel_size
-     * @param backend null for the default backend
-     */
-    public static MaxUnpool1d of(int[] kernelSize, int[] stride, int[] padding, Backend backend) {
-        return new MaxUnpool1d(UnpoolSpec.of(1, kernelSize, stride, padding), backend);
+    /** A builder with the required kernel size; the rest default as in PyTorch (stride = kernel_size, no padding). */
+    public static Builder<MaxUnpool1d> builder(int... kernelSize) {
+        return new Builder<>(1, kernelSize, MaxUnpool1d::new);
     }
 }

@@ -2,7 +2,6 @@ package dev.conv4j.nn;
 
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
-import dev.conv4j.backend.Backends;
 import dev.conv4j.spec.UnpoolGeometry;
 import dev.conv4j.spec.UnpoolProblem;
 import dev.conv4j.spec.UnpoolSpec;
@@ -16,14 +15,18 @@ public class MaxUnpooling implements AutoCloseable {
     private final Backend backend;
     private final ModuleState state;
 
-    MaxUnpooling(UnpoolSpec spec, Backend backend) {
-        this.spec = spec;
-        this.backend = backend != null ? backend : Backends.getDefault();
+    MaxUnpooling(Builder<?> b) {
+        this.spec = UnpoolSpec.of(b.dims, b.kernelSize, b.stride, b.padding);
+        this.backend = b.backendOrDefault();
         this.state = new ModuleState(spec.opName());
     }
 
     public UnpoolSpec spec() {
         return spec;
+    }
+
+    public Backend backend() {
+        return backend;
     }
 
     /** Unpools to the default output size {@code (in - 1) * stride + kernel - 2 * padding}. */
@@ -67,5 +70,30 @@ public class MaxUnpooling implements AutoCloseable {
     @Override
     public String toString() {
         return spec.toString();
+    }
+
+    /** Builder of a max unpooling module; method names are PyTorch's argument names in camelCase. */
+    public static final class Builder<M extends MaxUnpooling> extends ModuleBuilder<M, Builder<M>> {
+        private final int dims;
+        private final int[] kernelSize;
+        private int[] stride;
+        private int[] padding = {0};
+
+        Builder(int dims, int[] kernelSize, java.util.function.Function<Builder<M>, M> factory) {
+            super(factory);
+            this.dims = dims;
+            this.kernelSize = kernelSize;
+        }
+
+        /** The step between windows; null (the default) means kernel_size. */
+        public Builder<M> stride(int... v) {
+            stride = v;
+            return this;
+        }
+
+        public Builder<M> padding(int... v) {
+            padding = v;
+            return this;
+        }
     }
 }

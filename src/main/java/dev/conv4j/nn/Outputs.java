@@ -14,7 +14,7 @@ import dev.conv4j.backend.MemoryFormats;
  * Allocates operator outputs (not zero-filled: backends write every element) and frees them if
  * the computation fails, so no path leaks native memory. An empty output (a batch of zero) skips the computation.
  */
-public final class Outputs {
+final class Outputs {
     private Outputs() {
     }
 
@@ -23,7 +23,7 @@ public final class Outputs {
      * when the input is and the output has its rank, else contiguous
      * ({@link MemoryFormats#outputFormat}).
      */
-    public static Tensor compute(Tensor input, long[] shape, Consumer<Tensor> body) {
+    static Tensor compute(Tensor input, long[] shape, Consumer<Tensor> body) {
         return compute(MemoryFormats.outputFormat(input, shape.length), shape, body);
     }
 
@@ -33,7 +33,7 @@ public final class Outputs {
      * same memory format, and sharing no memory with {@code input}. Returns {@code out}; nothing
      * is allocated.
      */
-    public static Tensor into(Tensor input, Tensor out, long[] shape, Consumer<Tensor> body) {
+    static Tensor into(Tensor input, Tensor out, long[] shape, Consumer<Tensor> body) {
         checkOut(input, out, shape, MemoryFormats.outputFormat(input, shape.length));
         if (out.numel() > 0) {
             body.accept(out);
@@ -91,7 +91,7 @@ public final class Outputs {
     }
 
     /** A float output and int64 indices of {@code shape}, both in the format {@link #compute} picks, filled by {@code body}. */
-    public static PoolResult computeWithIndices(Tensor input, long[] shape, BiConsumer<Tensor, Tensor> body) {
+    static PoolResult computeWithIndices(Tensor input, long[] shape, BiConsumer<Tensor, Tensor> body) {
         MemoryFormat format = MemoryFormats.outputFormat(input, shape.length);
         Tensor idx = Tensor.empty(DType.INT64, format, shape);
         try {

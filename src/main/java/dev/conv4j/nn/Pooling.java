@@ -2,7 +2,6 @@ package dev.conv4j.nn;
 
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
-import dev.conv4j.backend.Backends;
 import dev.conv4j.spec.PoolGeometry;
 import dev.conv4j.spec.PoolProblem;
 import dev.conv4j.spec.PoolSpec;
@@ -18,7 +17,7 @@ public class Pooling implements Module {
 
     Pooling(Builder<?> b) {
         this.spec = b.spec.build();
-        this.backend = b.backend != null ? b.backend : Backends.getDefault();
+        this.backend = b.backendOrDefault();
         this.state = new ModuleState(spec.opName());
     }
 
@@ -69,14 +68,12 @@ public class Pooling implements Module {
     }
 
     /** Builder of a pooling module; method names are PyTorch's argument names in camelCase. */
-    public static final class Builder<M extends Pooling> {
+    public static final class Builder<M extends Pooling> extends ModuleBuilder<M, Builder<M>> {
         private final PoolSpec.Builder spec;
-        private final java.util.function.Function<Builder<M>, M> factory;
-        private Backend backend;
 
         Builder(PoolSpec.Builder spec, java.util.function.Function<Builder<M>, M> factory) {
+            super(factory);
             this.spec = spec;
-            this.factory = factory;
         }
 
         /** The window step; null (the default) means kernel_size. */
@@ -113,15 +110,6 @@ public class Pooling implements Module {
         public Builder<M> returnIndices(boolean v) {
             spec.returnIndices(v);
             return this;
-        }
-
-        public Builder<M> backend(Backend v) {
-            backend = v;
-            return this;
-        }
-
-        public M build() {
-            return factory.apply(this);
         }
     }
 }

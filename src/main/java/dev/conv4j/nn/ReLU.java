@@ -14,17 +14,18 @@ public final class ReLU implements Module {
     private final Backend backend;
     private final ModuleState state = new ModuleState("ReLU");
 
-    /** A ReLU on the default backend ({@link Backends#getDefault()}). */
+    /** {@code ReLU()} on the default backend ({@link Backends#getDefault()}); {@link #builder()} for another. */
     public ReLU() {
         this(Backends.getDefault());
     }
 
-    /** A ReLU on {@code backend}. */
-    public ReLU(Backend backend) {
-        if (backend == null) {
-            throw new IllegalArgumentException("backend must not be null");
-        }
+    private ReLU(Backend backend) {
         this.backend = backend;
+    }
+
+    /** A builder; the only argument is the backend (torch's {@code inplace} is not supported). */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public Backend backend() {
@@ -67,5 +68,12 @@ public final class ReLU implements Module {
     @Override
     public String toString() {
         return "ReLU()";
+    }
+
+    /** Builder of a {@link ReLU}. */
+    public static final class Builder extends ModuleBuilder<ReLU, Builder> {
+        private Builder() {
+            super(b -> new ReLU(b.backendOrDefault()));
+        }
     }
 }

@@ -19,8 +19,9 @@ import dev.conv4j.spec.PaddingMode;
  * primitive); the numbers are those of the two modules run one after the other.
  *
  * <p>Intermediate tensors stay in the layout oneDNN's convolutions prefer: when the chain holds a
- * convolution on the oneDNN backend (and none with a padding mode other than zeros, which
- * runs on contiguous copies) and gets a contiguous batched 2d (NCHW) or 3d (NCDHW)
+ * convolution on a backend that {@linkplain dev.conv4j.backend.Backend#prefersChannelsLast() prefers
+ * channels-last}, as oneDNN does (and none with a padding mode other than zeros, which
+ * runs on contiguous copies), and gets a contiguous batched 2d (NCHW) or 3d (NCDHW)
  * input, the input is converted to channels-last once, every module runs on channels-last
  * tensors, and the result is converted back to contiguous at the end. A channels-last input
  * runs as it is and gives a channels-last result, as in PyTorch.
@@ -37,7 +38,7 @@ public final class Sequential implements Module {
     private final ModuleState state = new ModuleState("Sequential");
     /**
      * The input rank (4 or 5) at which the chain runs channels-last: that of the first
-     * convolution on oneDNN (its spatial dims + 2), or 0 when there is none.
+     * convolution on a backend preferring channels-last (its spatial dims + 2), or 0 when there is none.
      */
     private final int channelsLastRank;
     /** The precision of the chain's convolutions, or null for each module's own. */
@@ -73,7 +74,7 @@ public final class Sequential implements Module {
         boolean allZeroPadded = this.modules.stream().noneMatch(m -> m instanceof Convolution
                 && ((Convolution) m).spec().paddingMode() != PaddingMode.ZEROS);
         this.channelsLastRank = !allZeroPadded ? 0 : this.modules.stream()
-                .filter(m -> m instanceof Convolution && "onednn".equals(((Convolution) m).backend().name()))
+                .filter(m -> m instanceof Convolution && ((Convolution) m).backend().prefersChannelsLast())
                 .mapToInt(m -> ((Convolution) m).spec().dims() + 2)
                 .filter(r -> r >= 4)
                 .findFirst().orElse(0);

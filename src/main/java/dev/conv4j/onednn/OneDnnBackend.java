@@ -156,6 +156,8 @@ public final class OneDnnBackend implements Backend {
         return "onednn";
     }
 
+    @Override public boolean prefersChannelsLast() { return true; } // oneDNN's convolutions are fastest on NHWC/NDHWC
+
     /** Threads each call uses. */
     public int threads() {
         return threads;

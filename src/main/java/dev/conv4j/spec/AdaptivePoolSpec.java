@@ -53,12 +53,17 @@ public final class AdaptivePoolSpec {
 
     /** {@code AdaptiveAvgPool{dims}d(output_size)}. */
     public static AdaptivePoolSpec avg(int dims, long... outputSize) {
-        return of(PoolKind.AVG, dims, false, Arrays.stream(outputSize).boxed().toArray(Long[]::new));
+        return of(PoolKind.AVG, dims, false, boxed(outputSize));
     }
 
     /** {@code AdaptiveMaxPool{dims}d(output_size, return_indices)}. */
     public static AdaptivePoolSpec max(int dims, boolean returnIndices, long... outputSize) {
-        return of(PoolKind.MAX, dims, returnIndices, Arrays.stream(outputSize).boxed().toArray(Long[]::new));
+        return of(PoolKind.MAX, dims, returnIndices, boxed(outputSize));
+    }
+
+    /** An output_size of plain sizes (no None entries) in the boxed form {@link #of} takes; null stays null. */
+    public static Long[] boxed(long... outputSize) {
+        return outputSize == null ? null : Arrays.stream(outputSize).boxed().toArray(Long[]::new);
     }
 
     public PoolKind kind() {

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.reference.ReferenceBackend;
 import dev.conv4j.spec.AdaptivePoolGeometry;
@@ -284,22 +285,14 @@ class DirectKernelsTest {
         }
     }
 
-    /** The project's tolerance (cases.Tolerance): NaN for NaN, equal infinities, else 1e-4 * (1 + |e|). */
+    /** {@link Tolerances#RTOL}: NaN for NaN, equal infinities, else within {@code RTOL * (1 + |e|)}. */
     private static void assertMatches(String what, float[] got, float[] want) {
         assertEquals(want.length, got.length, what);
         List<String> bad = new ArrayList<>();
         for (int i = 0; i < got.length; i++) {
             float g = got[i];
             float e = want[i];
-            boolean ok;
-            if (Float.isNaN(e) || Float.isNaN(g)) {
-                ok = Float.isNaN(e) && Float.isNaN(g);
-            } else if (Float.isInfinite(e) || Float.isInfinite(g)) {
-                ok = g == e;
-            } else {
-                ok = Math.abs((double) g - e) <= 1e-4 * (1 + Math.abs(e));
-            }
-            if (!ok && bad.size() < 5) {
+            if (!Tolerances.within(g, e, Tolerances.RTOL) && bad.size() < 5) {
                 bad.add("at " + i + ": got " + g + ", expected " + e);
             }
         }

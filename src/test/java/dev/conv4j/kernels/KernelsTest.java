@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.conv4j.DType;
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.reference.ReferenceBackend;
 import dev.conv4j.spec.AdaptivePoolGeometry;
 import dev.conv4j.spec.AdaptivePoolProblem;
@@ -45,12 +46,15 @@ import dev.conv4j.spec.UnpoolSpec;
  * scalar): small examples worked out by hand, seeded random problems against the pure-Java
  * reference, and every vector path against the scalar one bit for bit.
  *
- * <p>Tolerances: max pooling and indices exact (same taps, same comparisons); average and LP
- * {@code 1e-5 * (1 + |expected|)}, since the reference sums in double and the kernels in float
- * (and adaptive average over long rows sums in vector lanes).
+ * <p>Tolerances ({@link Tolerances}): max pooling and indices exact (same taps, same comparisons);
+ * average and LP {@link Tolerances#KERNEL_RTOL}, since the reference sums in double and the kernels
+ * in float (and adaptive average over long rows sums in vector lanes); the hand-worked examples
+ * {@link Tolerances#HAND_RTOL} as an absolute bound (tighter than the relative form: their values are small).
  */
 class KernelsTest {
     private static final float NAN = Float.NaN;
+    /** {@link Tolerances#HAND_RTOL}, as the absolute bound of the hand-worked examples. */
+    private static final float HAND = (float) Tolerances.HAND_RTOL;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
 
     @BeforeAll
@@ -332,10 +336,10 @@ class KernelsTest {
         // o=3: start 5, end min(5+3, 6+1) = 7 -> pool size 2 (not 3: the window stops at the
         //      padded end), clipped [5,6) = 6 -> 6/2 = 3
         Result incl = pool(PoolSpec.avg(1, 3).stride(2).padding(1).ceilMode(true).build(), x, 1, 1, 6);
-        assertArrayEquals(new float[] {1, 3, 5, 3}, incl.out, 1e-6f);
+        assertArrayEquals(new float[] {1, 3, 5, 3}, incl.out, HAND);
         // count_include_pad=False divides by the clipped sizes: 3/2, 9/3, 15/3, 6/1.
         Result excl = pool(PoolSpec.avg(1, 3).stride(2).padding(1).ceilMode(true).countIncludePad(false).build(), x, 1, 1, 6);
-        assertArrayEquals(new float[] {1.5f, 3, 5, 6}, excl.out, 1e-6f);
+        assertArrayEquals(new float[] {1.5f, 3, 5, 6}, excl.out, HAND);
         // AvgPool2d(2, divisor_override=3) on [[1,2],[3,4]]: 10 / 3.
         Result over = pool(PoolSpec.avg(2, 2).divisorOverride(3).build(), new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
         assertArrayEquals(new float[] {10f / 3f}, over.out);
@@ -350,10 +354,10 @@ class KernelsTest {
         // o=1: (1+4)/2 = 2.5, *2 = 5 -> sqrt(5)
         // o=2: the partial window [2]: 4/1 = 4 (divisor is the clipped size), *2 (the full kernel) = 8 -> sqrt(8)
         Result r = pool(PoolSpec.lp(1, 2, 2).stride(2).ceilMode(true).build(), new float[] {3, 4, 1, 2, 2}, 1, 1, 5);
-        assertArrayEquals(new float[] {5f, (float) Math.sqrt(5), (float) Math.sqrt(8)}, r.out, 1e-6f);
+        assertArrayEquals(new float[] {5f, (float) Math.sqrt(5), (float) Math.sqrt(8)}, r.out, HAND);
         // LPPool2d(3, 2) on [[1,1],[1,1]]: (4/4) * 4 = 4 -> 4^(1/3)
         Result c = pool(PoolSpec.lp(2, 3, 2).build(), new float[] {1, 1, 1, 1}, 1, 1, 2, 2);
-        assertEquals((float) Math.cbrt(4), c.out[0], 1e-6f);
+        assertEquals((float) Math.cbrt(4), c.out[0], HAND);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -366,7 +370,7 @@ class KernelsTest {
         // 7 -> 3: windows [0,3), [2,5), [4,7) (floor(i*7/3), ceil((i+1)*7/3)); they overlap.
         // avg of 1..7: (1+2+3)/3 = 2, (3+4+5)/3 = 4, (5+6+7)/3 = 6
         Result avg = adaptive(AdaptivePoolSpec.avg(1, 3), new float[] {1, 2, 3, 4, 5, 6, 7}, 1, 1, 7);
-        assertArrayEquals(new float[] {2, 4, 6}, avg.out, 1e-6f);
+        assertArrayEquals(new float[] {2, 4, 6}, avg.out, HAND);
         // max of [1,7,3,7,2,0,9]: [1,7,3] -> 7 at 1; [3,7,2] -> 7 at 3; [2,0,9] -> 9 at 6
         Result max = adaptive(AdaptivePoolSpec.max(1, true, 3), new float[] {1, 7, 3, 7, 2, 0, 9}, 1, 1, 7);
         assertArrayEquals(new float[] {7, 7, 9}, max.out);
@@ -374,7 +378,7 @@ class KernelsTest {
         // 3x3 -> 2x2: windows [0,2) and [1,3) per dim on [[1,2,3],[4,5,6],[7,8,9]]
         // avg (1+2+4+5)/4 = 3, (2+3+5+6)/4 = 4, (4+5+7+8)/4 = 6, (5+6+8+9)/4 = 7; max 5,6,8,9 at 4,5,7,8
         float[] x = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-        assertArrayEquals(new float[] {3, 4, 6, 7}, adaptive(AdaptivePoolSpec.avg(2, 2), x, 1, 1, 3, 3).out, 1e-6f);
+        assertArrayEquals(new float[] {3, 4, 6, 7}, adaptive(AdaptivePoolSpec.avg(2, 2), x, 1, 1, 3, 3).out, HAND);
         Result m2 = adaptive(AdaptivePoolSpec.max(2, true, 2), x, 1, 1, 3, 3);
         assertArrayEquals(new float[] {5, 6, 8, 9}, m2.out);
         assertArrayEquals(new long[] {4, 5, 7, 8}, m2.idx);
@@ -389,7 +393,7 @@ class KernelsTest {
         for (int i = 0; i < 40; i++) {
             x[i] = i;
         }
-        assertEquals(19.5f, adaptive(AdaptivePoolSpec.avg(1, 1), x, 1, 1, 40).out[0], 1e-6f);
+        assertEquals(19.5f, adaptive(AdaptivePoolSpec.avg(1, 1), x, 1, 1, 40).out[0], HAND);
         Result m = adaptive(AdaptivePoolSpec.max(1, true, 1), x, 1, 1, 40);
         assertEquals(39f, m.out[0]);
         assertEquals(39L, m.idx[0]);
@@ -1150,7 +1154,7 @@ class KernelsTest {
                             || (!exact && Float.isNaN(got[i]) && Float.isNaN(want[i]));
                 } else {
                     err = Math.abs((double) got[i] - want[i]) / (1 + Math.abs(want[i]));
-                    ok = err <= 1e-5;
+                    ok = err <= Tolerances.KERNEL_RTOL;
                 }
                 if (!ok) {
                     bad++;

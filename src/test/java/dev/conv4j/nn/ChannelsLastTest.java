@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
 
@@ -20,7 +21,7 @@ import dev.conv4j.backend.Backends;
  * Every module on channels-last input, on both backends: the output (and indices) come out
  * channels-last, as PyTorch's operators keep {@code channels_last}, with the values of the same
  * call on the contiguous input. Pooling, ReLU and unpooling must be bit-identical; convolutions
- * may sum in another order on oneDNN (1e-5 relative).
+ * may sum in another order on oneDNN ({@link Tolerances#KERNEL_RTOL}, relative to {@code max(1, |expected|)}).
  */
 class ChannelsLastTest {
     static List<Backend> backends() {
@@ -55,10 +56,10 @@ class ChannelsLastTest {
                 AvgPool2d avg = AvgPool2d.builder(3).stride(1).padding(1).backend(b).build();
                 AvgPool2d avgOwn = AvgPool2d.builder(3).stride(2).divisorOverride(5).ceilMode(true).backend(b).build();
                 LPPool2d lp = LPPool2d.builder(2, 2).backend(b).build();
-                AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.of(b, 1L, 1L);
-                AdaptiveAvgPool2d uneven = AdaptiveAvgPool2d.of(b, 3L, 2L);
-                AdaptiveMaxPool2d amax = AdaptiveMaxPool2d.of(true, b, 3L, 4L);
-                ReLU relu = new ReLU(b)) {
+                AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.builder(1, 1).backend(b).build();
+                AdaptiveAvgPool2d uneven = AdaptiveAvgPool2d.builder(3, 2).backend(b).build();
+                AdaptiveMaxPool2d amax = AdaptiveMaxPool2d.builder(3, 4).returnIndices(true).backend(b).build();
+                ReLU relu = ReLU.builder().backend(b).build()) {
             long[] shape = {2, 19, 7, 9};
             check(max::forward, shape, true);
             check(max3::forward, new long[] {1, 17, 4, 4, 6}, true);
@@ -79,7 +80,7 @@ class ChannelsLastTest {
     @MethodSource("backends")
     void unpoolingTakesChannelsLastValuesAndIndices(Backend b) {
         try (MaxPool2d pool = MaxPool2d.builder(2).returnIndices(true).backend(b).build();
-                MaxUnpool2d unpool = MaxUnpool2d.of(new int[] {2}, new int[] {2}, new int[] {0}, b);
+                MaxUnpool2d unpool = MaxUnpool2d.builder(2).stride(2).padding(0).backend(b).build();
                 Tensor x = random(new long[] {2, 5, 6, 8}, 7);
                 PoolResult r = pool.forwardWithIndices(x);
                 Tensor v = r.output().toMemoryFormat(MemoryFormat.CHANNELS_LAST);
@@ -103,7 +104,7 @@ class ChannelsLastTest {
                 Tensor c2 = conv.forward(cl);
                 Tensor p1 = pool.forward(x);
                 Tensor p2 = pool.forward(cl)) {
-            assertClose(c1.toFloatArray(), c2.toFloatArray(), 1e-5);
+            assertClose(c1.toFloatArray(), c2.toFloatArray(), Tolerances.KERNEL_RTOL);
             assertArrayEquals(p1.toFloatArray(), p2.toFloatArray());
         }
     }
@@ -117,10 +118,10 @@ class ChannelsLastTest {
     @MethodSource("backends")
     void sequentialKeepsIntermediatesChannelsLast(Backend b) {
         Conv2d c1 = Conv2d.builder(3, 16, 3).padding(1).backend(b).seed(1).build();
-        ReLU relu = new ReLU(b);
+        ReLU relu = ReLU.builder().backend(b).build();
         MaxPool2d pool = MaxPool2d.builder(2).backend(b).build();
         Conv2d c2 = Conv2d.builder(16, 8, 3).backend(b).seed(2).build();
-        AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.of(b, 1L, 1L);
+        AdaptiveAvgPool2d gap = AdaptiveAvgPool2d.builder(1, 1).backend(b).build();
         try (Sequential net = new Sequential(c1, relu, pool, c2, gap);
                 Tensor x = random(new long[] {2, 3, 12, 10}, 5);
                 Tensor cl = x.toMemoryFormat(MemoryFormat.CHANNELS_LAST);
@@ -134,8 +135,8 @@ class ChannelsLastTest {
                     Tensor c = c2.forward(p); Tensor g = gap.forward(c)) {
                 expected = g.toFloatArray();
             }
-            assertClose(expected, y.toFloatArray(), 1e-5);
-            assertClose(expected, ycl.toFloatArray(), 1e-5);
+            assertClose(expected, y.toFloatArray(), Tolerances.KERNEL_RTOL);
+            assertClose(expected, ycl.toFloatArray(), Tolerances.KERNEL_RTOL);
         }
     }
 
@@ -180,7 +181,7 @@ class ChannelsLastTest {
             if (exact) {
                 assertArrayEquals(expected.toFloatArray(), got.toFloatArray());
             } else {
-                assertClose(expected.toFloatArray(), got.toFloatArray(), 1e-5);
+                assertClose(expected.toFloatArray(), got.toFloatArray(), Tolerances.KERNEL_RTOL);
             }
         }
     }

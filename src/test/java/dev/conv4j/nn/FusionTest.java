@@ -56,8 +56,9 @@ class FusionTest {
                     .paddingMode(modes[r.nextInt(modes.length)]).bias(r.nextBoolean())
                     .backend(backend).seed(seed + 7).build();
         }
-        return new Sequential(c1, new ReLU(backend), MaxPool2d.builder(2).backend(backend).build(), c2,
-                new ReLU(backend));
+        return new Sequential(c1, ReLU.builder().backend(backend).build(),
+                MaxPool2d.builder(2).backend(backend).build(), c2,
+                ReLU.builder().backend(backend).build());
     }
 
     /** The modules one after the other, unfused. */
@@ -124,7 +125,7 @@ class FusionTest {
     void nonFiniteInputsMatchUnfused(Backend backend) {
         Random r = new Random(5);
         try (Sequential s = new Sequential(Conv2d.builder(3, 4, 3).padding(1).backend(backend).seed(3).build(),
-                new ReLU(backend));
+                ReLU.builder().backend(backend).build());
                 Tensor x = random(r, 2, 3, 6, 6)) {
             java.nio.FloatBuffer b = x.floatBuffer();
             b.put(7, Float.NaN);
@@ -151,11 +152,14 @@ class FusionTest {
     void fusesOnlyConvolutionThenReluOnTheSameBackend() {
         Backend ref = Backends.reference();
         Backend dnn = Backends.onednn();
-        try (Sequential same = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(), new ReLU(dnn));
-                Sequential other = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(), new ReLU(ref));
-                Sequential reluFirst = new Sequential(new ReLU(ref), Conv1d.builder(1, 1, 1).backend(ref).build());
+        try (Sequential same = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(),
+                        ReLU.builder().backend(dnn).build());
+                Sequential other = new Sequential(Conv1d.builder(1, 1, 1).backend(dnn).build(),
+                        ReLU.builder().backend(ref).build());
+                Sequential reluFirst = new Sequential(ReLU.builder().backend(ref).build(),
+                        Conv1d.builder(1, 1, 1).backend(ref).build());
                 Sequential poolBetween = new Sequential(Conv1d.builder(1, 1, 1).backend(ref).build(),
-                        MaxPool1d.builder(1).backend(ref).build(), new ReLU(ref))) {
+                        MaxPool1d.builder(1).backend(ref).build(), ReLU.builder().backend(ref).build())) {
             assertEquals(1, same.fusedPairs());
             assertEquals(0, other.fusedPairs());
             assertEquals(0, reluFirst.fusedPairs());
@@ -168,7 +172,7 @@ class FusionTest {
     @Test
     void closedModulesRefuseFusedCalls() {
         Backend dnn = Backends.onednn();
-        ReLU relu = new ReLU(dnn);
+        ReLU relu = ReLU.builder().backend(dnn).build();
         Convolution conv = Conv2d.builder(2, 2, 3).backend(dnn).build();
         Sequential s = new Sequential(conv, relu);
         try (Tensor x = Tensor.zeros(1, 2, 5, 5)) {
@@ -181,7 +185,7 @@ class FusionTest {
             assertThrows(IllegalStateException.class, conv::preparedFusedReluKernel);
         }
         Convolution fresh = Conv2d.builder(2, 2, 3).backend(dnn).build();
-        try (Sequential t = new Sequential(fresh, new ReLU(dnn))) {
+        try (Sequential t = new Sequential(fresh, ReLU.builder().backend(dnn).build())) {
             assertEquals(1, t.fusedPairs());
             assertNull(fresh.preparedFusedReluKernel(), "prepared lazily");
         }

@@ -89,7 +89,7 @@ class PrecisionTest {
     /** Conv2d -> ReLU (fused) -> MaxPool2d -> ConvTranspose2d, the convolutions at {@code p}. */
     private static Sequential chain(Precision p) {
         return new Sequential(Conv2d.builder(3, 16, 3).padding(1).precision(p).backend(ONEDNN).seed(1).build(),
-                new ReLU(ONEDNN), MaxPool2d.builder(2).backend(ONEDNN).build(),
+                ReLU.builder().backend(ONEDNN).build(), MaxPool2d.builder(2).backend(ONEDNN).build(),
                 ConvTranspose2d.builder(16, 4, 2).stride(2).precision(p).backend(ONEDNN).seed(2).build());
     }
 

@@ -29,7 +29,8 @@ class ReLUTest {
             -Float.MIN_VALUE, Float.MIN_VALUE, -Float.MAX_VALUE, Float.MAX_VALUE};
         float[] expected = {0f, -0f, 0f, 1.25f, Float.NaN, Float.NaN, Float.POSITIVE_INFINITY, 0f, 0f,
             Float.MIN_VALUE, 0f, Float.MAX_VALUE};
-        try (ReLU relu = new ReLU(backend); Tensor x = Tensor.of(in, 3, 4); Tensor y = relu.forward(x)) {
+        try (ReLU relu = ReLU.builder().backend(backend).build(); Tensor x = Tensor.of(in, 3, 4);
+                Tensor y = relu.forward(x)) {
             assertArrayEquals(new long[] {3, 4}, y.shape());
             float[] got = y.toFloatArray();
             StringBuilder wrong = new StringBuilder();
@@ -53,7 +54,7 @@ class ReLUTest {
     void randomShapes(Backend backend) {
         Random r = new Random(11);
         long[][] shapes = {{1}, {7}, {2, 3}, {2, 3, 5, 7}, {1, 2, 3, 4, 5}, {0, 4}, {3, 64, 17}};
-        try (ReLU relu = new ReLU(backend)) {
+        try (ReLU relu = ReLU.builder().backend(backend).build()) {
             for (long[] shape : shapes) {
                 int n = 1;
                 for (long s : shape) {
@@ -78,7 +79,7 @@ class ReLUTest {
     @ParameterizedTest
     @MethodSource("backends")
     void refusesNonFloatNullAndClosed(Backend backend) {
-        ReLU relu = new ReLU(backend);
+        ReLU relu = ReLU.builder().backend(backend).build();
         try (Tensor longs = Tensor.zeros(DType.INT64, 3)) {
             assertThrows(IllegalArgumentException.class, () -> relu.forward(longs));
         }

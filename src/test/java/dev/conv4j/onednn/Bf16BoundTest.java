@@ -17,6 +17,7 @@ import dev.conv4j.DType;
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.reference.ReferenceBackend;
@@ -43,8 +44,6 @@ import dev.conv4j.spec.PaddingMode;
 class Bf16BoundTest {
     private static final Backend ONEDNN = OneDnnBackend.instance();
     private static final Backend REFERENCE = ReferenceBackend.INSTANCE;
-    /** oneDNN's bf16 result against the reference's bf16 emulation: float32 summation order only. */
-    private static final double EMULATION_TOLERANCE = 0x1p-16;
 
     /** Largest |y_bf16 - y_f32| / (2^-7 * scale) seen, and where. */
     private static double worstRatio;
@@ -212,10 +211,10 @@ class Bf16BoundTest {
                 }
                 if (bf16) {
                     double emulationErr = Math.abs((double) got[i] - emulated[i]);
-                    if (!(emulationErr <= EMULATION_TOLERANCE * s[i])) {
+                    if (!(emulationErr <= Tolerances.BF16_EMULATION * s[i])) {
                         throw new AssertionError(name + ": element " + i + ": oneDNN bf16 " + got[i]
                                 + ", emulated bf16 " + emulated[i] + ", |diff| " + emulationErr + " > "
-                                + EMULATION_TOLERANCE + " * " + s[i]);
+                                + Tolerances.BF16_EMULATION + " * " + s[i]);
                     }
                 } else if (Float.floatToIntBits(got[i]) != Float.floatToIntBits(oneDnnF32[i])) {
                     throw new AssertionError(name + ": element " + i + ": without bf16 products the kernel must "

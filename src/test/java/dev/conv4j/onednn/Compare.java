@@ -3,9 +3,10 @@ package dev.conv4j.onednn;
 import java.util.Arrays;
 
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 
 /**
- * Comparison of a result with the oracle's, with the tolerance table of these tests and a
+ * Comparison of a result with the oracle's, with the tolerances of {@link Tolerances} and a
  * report that names the problem, the mismatch count and the worst element.
  */
 final class Compare {
@@ -15,7 +16,7 @@ final class Compare {
     /** Tolerances, with the reason for each. */
     enum Tolerance {
         /** Convolution, average and LP pooling: float sums in another order than the double oracle. */
-        RELATIVE_1E4(1e-4),
+        ROUNDING(Tolerances.RTOL),
         /** Max pooling, indices, unpooling: selections, no arithmetic. */
         EXACT(0);
 
@@ -47,7 +48,7 @@ final class Compare {
                 err = ok ? 0 : Double.POSITIVE_INFINITY;
             } else {
                 err = Math.abs((double) g[i] - e[i]);
-                ok = tol == Tolerance.EXACT ? g[i] == e[i] : err <= tol.rel * (1 + Math.abs(e[i]));
+                ok = tol == Tolerance.EXACT ? g[i] == e[i] : Tolerances.within(g[i], e[i], tol.rel);
                 err = err / (1 + Math.abs(e[i]));
             }
             if (!ok) {

@@ -46,7 +46,7 @@ class ForwardIntoTest {
                 ConvTranspose2d.builder(4, 3, 2).stride(2).seed(3).build(),
                 MaxPool2d.builder(3).stride(2).padding(1).build(),
                 AvgPool2d.builder(3).stride(1).padding(1).build(),
-                AdaptiveAvgPool2d.of(1, 1),
+                AdaptiveAvgPool2d.builder(1, 1).build(),
                 new ReLU(),
                 new Sequential(Conv2d.builder(4, 8, 3).padding(1).seed(4).build(), new ReLU(),
                         MaxPool2d.builder(2).build()));

@@ -259,7 +259,7 @@ class OneDnnBackendTest {
                 Tensor exp = Tensor.zeros(p.outputShape())) {
             ONEDNN.adaptivePool(p, x, got, null);
             ReferenceBackend.INSTANCE.adaptivePool(p, x, exp, null);
-            assertNull(Compare.floats("gap", got, exp, Compare.Tolerance.RELATIVE_1E4));
+            assertNull(Compare.floats("gap", got, exp, Compare.Tolerance.ROUNDING));
         }
     }
 

@@ -249,7 +249,7 @@ class OneDnnEquivalenceTest {
                 ConvKernel ref = REFERENCE.prepareConv(spec, weight, bias)) {
             mine.forward(problem, myInput, got);
             ref.forward(problem, input, expected);
-            report(name, Compare.floats("output", got, expected, Compare.Tolerance.RELATIVE_1E4));
+            report(name, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING));
             if (Compare.mostlyZero(got) && !Compare.mostlyZero(expected)) {
                 fail(name + ": output is almost all zero");
             }
@@ -320,7 +320,7 @@ class OneDnnEquivalenceTest {
             Assumptions.assumeTrue(!needsOwn || OwnKernels.available(), "needs conv4j's own kernels");
             Random data = new Random(seed);
             boolean indices = spec.returnIndices();
-            Compare.Tolerance tol = kind == PoolKind.MAX ? Compare.Tolerance.EXACT : Compare.Tolerance.RELATIVE_1E4;
+            Compare.Tolerance tol = kind == PoolKind.MAX ? Compare.Tolerance.EXACT : Compare.Tolerance.ROUNDING;
             MemoryFormat f = format(seed, inputShape);
             try (Tensor input = random(data, inputShape, special && kind != PoolKind.LP);
                     Tensor myInput = input.toMemoryFormat(f);
@@ -387,7 +387,7 @@ class OneDnnEquivalenceTest {
             Assumptions.assumeTrue(!needsOwn || OwnKernels.available(), "needs conv4j's own kernels");
             Random data = new Random(seed);
             boolean indices = spec.returnIndices();
-            Compare.Tolerance tol = kind == PoolKind.MAX ? Compare.Tolerance.EXACT : Compare.Tolerance.RELATIVE_1E4;
+            Compare.Tolerance tol = kind == PoolKind.MAX ? Compare.Tolerance.EXACT : Compare.Tolerance.ROUNDING;
             MemoryFormat f = format(seed, inputShape);
             try (Tensor input = random(data, inputShape, special);
                     Tensor myInput = input.toMemoryFormat(f);

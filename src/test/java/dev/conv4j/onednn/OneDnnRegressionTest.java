@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import org.junit.jupiter.api.Test;
 
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.nn.Conv1d;
 import dev.conv4j.nn.Conv2d;
@@ -30,7 +31,7 @@ class OneDnnRegressionTest {
                     1, len);
             float[] dnn = run(Conv1d.builder(1, 2, 1).padding(2).stride(3).dilation(2).backend(Backends.onednn()), 2, 1,
                     len);
-            assertArrayEquals(ref, dnn, 1e-5f);
+            assertArrayEquals(ref, dnn, (float) Tolerances.KERNEL_RTOL); // absolute: tighter than the relative form
         }
     }
 
@@ -48,6 +49,6 @@ class OneDnnRegressionTest {
                 results[r++] = y.toFloatArray();
             }
         }
-        assertArrayEquals(results[0], results[1], 1e-4f);
+        assertArrayEquals(results[0], results[1], (float) Tolerances.RTOL); // absolute: tighter than the relative form
     }
 }

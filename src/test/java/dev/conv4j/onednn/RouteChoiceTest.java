@@ -67,7 +67,7 @@ class RouteChoiceTest {
                                 String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "")
                                         + " " + route + ", " + threads + " threads";
                                 assertTrue(mine.forwardOn(route, threads, p, x, got), name + " should be possible");
-                                String problems = Compare.floats("output", got, expected, Compare.Tolerance.RELATIVE_1E4);
+                                String problems = Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING);
                                 assertEquals(null, problems, name);
                                 checked++;
                             }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.conv4j.DType;
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.spec.AdaptivePoolGeometry;
@@ -41,8 +42,6 @@ class ReferenceBackendTest {
     private static final Backend B = ReferenceBackend.INSTANCE;
     private static final float NAN = Float.NaN;
     private static final float NEG_INF = Float.NEGATIVE_INFINITY;
-    /** Relative tolerance for sums and quotients rounded to float. */
-    private static final float EPS = 1e-6f;
 
     // ---------------------------------------------------------------------------------------
     // Helpers
@@ -98,7 +97,7 @@ class ReferenceBackendTest {
         }
     }
 
-    /** Element-wise within {@code EPS * (1 + |expected|)}; NaN only where NaN is expected. */
+    /** Element-wise within {@link Tolerances#HAND_RTOL} {@code * (1 + |expected|)}; NaN only where NaN is expected. */
     private static void assertClose(float[] expected, float[] actual) {
         assertEquals(expected.length, actual.length, "length");
         for (int i = 0; i < expected.length; i++) {
@@ -107,7 +106,7 @@ class ReferenceBackendTest {
             if (Float.isNaN(e) || Float.isInfinite(e)) {
                 assertEquals(e, a, "element " + i);
             } else {
-                assertTrue(Math.abs(a - e) <= EPS * (1 + Math.abs(e)),
+                assertTrue(Math.abs(a - e) <= Tolerances.HAND_RTOL * (1 + Math.abs(e)),
                         "element " + i + ": expected " + e + " but got " + a);
             }
         }

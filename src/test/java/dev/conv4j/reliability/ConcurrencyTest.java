@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.nn.Convolution;
 
@@ -90,8 +91,8 @@ class ConcurrencyTest {
     /**
      * The oneDNN backend's thread count changes (1, 2, 3, 4, ...) every millisecond while
      * {@value #THREADS} threads call modules of several families; every result must still be right
-     * (exact for max pooling and unpooling; within 1e-4 for the rest, as another thread count may
-     * pick another implementation). Compared with the reference backend.
+     * (exact for max pooling and unpooling; within {@link Tolerances#RTOL} for the rest, as
+     * another thread count may pick another implementation). Compared with the reference backend.
      */
     @Test
     void threadCountChangesDuringConcurrentUse() {

@@ -15,13 +15,15 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import dev.conv4j.Tolerances;
 import dev.conv4j.backend.Backend;
 
 /**
  * Random calls of every operator family, valid and invalid, thrown at both backends: every valid
  * call must give the same result on both (max pooling, max unpooling and indices bit for bit;
- * convolutions, average and LP pooling within 1e-4 * (1 + |reference|)), every invalid call an
- * IllegalArgumentException with the same message on both, and no call anything else.
+ * convolutions, average and LP pooling within {@link Tolerances#RTOL} {@code * (1 + |reference|)}),
+ * every invalid call an IllegalArgumentException with the same message on both, and no call
+ * anything else.
  *
  * <p>Crash guard: Surefire runs the tests in a forked JVM, so a native crash (a segfault in
  * oneDNN or in conv4j's own kernels) kills that JVM and fails the build with "The forked VM

@@ -225,19 +225,22 @@ final class Layer implements AutoCloseable {
         }
         if (max) {
             boolean ri = a.has("return_indices") && a.bool("return_indices");
-            return dims == 1 ? AdaptiveMaxPool1d.of(ri, backend, size) : dims == 2 ? AdaptiveMaxPool2d.of(ri, backend, size)
-                    : AdaptiveMaxPool3d.of(ri, backend, size);
+            AdaptivePooling.Builder<?> b = dims == 1 ? AdaptiveMaxPool1d.builder(size)
+                    : dims == 2 ? AdaptiveMaxPool2d.builder(size) : AdaptiveMaxPool3d.builder(size);
+            return b.returnIndices(ri).backend(backend).build();
         }
-        return dims == 1 ? AdaptiveAvgPool1d.of(backend, size) : dims == 2 ? AdaptiveAvgPool2d.of(backend, size)
-                : AdaptiveAvgPool3d.of(backend, size);
+        AdaptivePooling.Builder<?> b = dims == 1 ? AdaptiveAvgPool1d.builder(size)
+                : dims == 2 ? AdaptiveAvgPool2d.builder(size) : AdaptiveAvgPool3d.builder(size);
+        return b.backend(backend).build();
     }
 
     private static MaxUnpooling unpool(int dims, Args a, Backend backend) {
         int[] k = a.ints("kernel_size");
         int[] stride = a.has("stride") ? (a.raw("stride") == null ? nullInts(a) : a.ints("stride")) : null;
         int[] padding = a.has("padding") ? a.ints("padding") : new int[] {0};
-        return dims == 1 ? MaxUnpool1d.of(k, stride, padding, backend) : dims == 2 ? MaxUnpool2d.of(k, stride, padding,
-                backend) : MaxUnpool3d.of(k, stride, padding, backend);
+        MaxUnpooling.Builder<?> b = dims == 1 ? MaxUnpool1d.builder(k)
+                : dims == 2 ? MaxUnpool2d.builder(k) : MaxUnpool3d.builder(k);
+        return b.stride(stride).padding(padding).backend(backend).build();
     }
 
     /** True when the forward returns indices too (max pooling with return_indices). */

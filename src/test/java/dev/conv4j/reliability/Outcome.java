@@ -6,12 +6,11 @@ import java.util.List;
 
 import dev.conv4j.DType;
 import dev.conv4j.Tensor;
+import dev.conv4j.Tolerances;
 import dev.conv4j.spec.Tuples;
 
 /** What one call gave: its outputs, copied to the heap (and the tensors closed), or its exception. */
 final class Outcome {
-    /** Relative and absolute tolerance of the rounding ops: {@code |a - b| <= RTOL * (1 + |ref|)}. */
-    static final double RTOL = 1e-4;
 
     final RuntimeException error;
     final List<long[]> shapes = new ArrayList<>();
@@ -68,7 +67,7 @@ final class Outcome {
 
     /**
      * Null when {@code got} matches {@code ref}: the same exception type and message, or the same
-     * shapes and values (bit-exact when {@code exact}, else within {@link #RTOL}; int64 always
+     * shapes and values (bit-exact when {@code exact}, else within {@link Tolerances#RTOL}; int64 always
      * exact; NaN matches NaN); otherwise what differs.
      */
     static String compare(Outcome ref, Outcome got, boolean exact) {
@@ -150,7 +149,7 @@ final class Outcome {
             } else if (exact || Float.isInfinite(r) || Float.isInfinite(g)) {
                 ok = Float.floatToIntBits(r) == Float.floatToIntBits(g);
             } else {
-                ok = Math.abs((double) g - r) <= RTOL * (1 + Math.abs(r));
+                ok = Tolerances.within(g, r, Tolerances.RTOL);
             }
             if (!ok) {
                 bad++;

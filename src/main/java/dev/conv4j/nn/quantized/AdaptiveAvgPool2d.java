@@ -13,11 +13,36 @@ public final class AdaptiveAvgPool2d extends QuantizedPooling.Adaptive {
         super(spec, backend);
     }
 
-    /**
-     * @param outputSize one size for both dimensions or (H, W); a null entry keeps the input's size
-     * @param backend null for {@link dev.conv4j.backend.Backends#getDefault()}
-     */
-    public static AdaptiveAvgPool2d of(Backend backend, Long... outputSize) {
-        return new AdaptiveAvgPool2d(AdaptivePoolSpec.of(PoolKind.AVG, 2, false, outputSize), backend);
+    /** A builder with the required output_size: one size for both dimensions or (H, W). */
+    public static Builder builder(long... outputSize) {
+        return builder(AdaptivePoolSpec.boxed(outputSize));
+    }
+
+    /** As {@link #builder(long...)}; a null entry keeps that input dimension's size (PyTorch's None). */
+    public static Builder builder(Long[] outputSize) {
+        return new Builder(outputSize);
+    }
+
+    /** Builder; method names are PyTorch's argument names in camelCase. */
+    public static final class Builder {
+        private final Long[] outputSize;
+        private Backend backend;
+
+        private Builder(Long[] outputSize) {
+            if (outputSize == null) {
+                throw new IllegalArgumentException("output_size must not be null");
+            }
+            this.outputSize = outputSize.clone();
+        }
+
+        /** The backend to run on (default: {@link dev.conv4j.backend.Backends#getDefault()}). */
+        public Builder backend(Backend v) {
+            backend = v;
+            return this;
+        }
+
+        public AdaptiveAvgPool2d build() {
+            return new AdaptiveAvgPool2d(AdaptivePoolSpec.of(PoolKind.AVG, 2, false, outputSize), backend);
+        }
     }
 }

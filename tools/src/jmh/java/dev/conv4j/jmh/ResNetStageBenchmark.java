@@ -48,7 +48,8 @@ public class ResNetStageBenchmark {
         net = new Sequential(Conv2d.builder(64, 64, 3).padding(1).seed(1).build(), new ReLU(),
                 Conv2d.builder(64, 64, 3).padding(1).seed(2).build(), new ReLU(),
                 MaxPool2d.builder(3).stride(2).padding(1).build(),
-                Conv2d.builder(64, 128, 3).padding(1).seed(3).build(), new ReLU(), AdaptiveAvgPool2d.of(1, 1));
+                Conv2d.builder(64, 128, 3).padding(1).seed(3).build(), new ReLU(),
+                AdaptiveAvgPool2d.builder(1, 1).build());
         input = Inputs.random(batch, 64, 56, 56);
     }
 

@@ -166,7 +166,7 @@ public record BenchLayer(String name, long[] sample, LayerCall call) {
             case AVG_POOL2D:
                 return pool(AvgPool2d.builder(call.arg(0, 0)), stride, padding, backend);
             case ADAPTIVE_AVG_POOL2D:
-                return AdaptiveAvgPool2d.of(backend, (long) call.arg(0, 0));
+                return AdaptiveAvgPool2d.builder((long) call.arg(0, 0)).backend(backend).build();
             default:
                 throw new AssertionError(op());
         }

@@ -10,27 +10,41 @@ import dev.conv4j.MemoryFormat;
 import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
-import dev.conv4j.backend.ConvKernel;
-import dev.conv4j.nn.Outputs;
+import dev.conv4j.nn.AdaptiveAvgPool1d;
+import dev.conv4j.nn.AdaptiveAvgPool2d;
+import dev.conv4j.nn.AdaptiveAvgPool3d;
+import dev.conv4j.nn.AdaptiveMaxPool1d;
+import dev.conv4j.nn.AdaptiveMaxPool2d;
+import dev.conv4j.nn.AdaptiveMaxPool3d;
+import dev.conv4j.nn.AdaptivePooling;
+import dev.conv4j.nn.AvgPool1d;
+import dev.conv4j.nn.AvgPool2d;
+import dev.conv4j.nn.AvgPool3d;
+import dev.conv4j.nn.Conv1d;
+import dev.conv4j.nn.Conv2d;
+import dev.conv4j.nn.Conv3d;
+import dev.conv4j.nn.ConvTranspose1d;
+import dev.conv4j.nn.ConvTranspose2d;
+import dev.conv4j.nn.ConvTranspose3d;
+import dev.conv4j.nn.Convolution;
+import dev.conv4j.nn.LPPool1d;
+import dev.conv4j.nn.LPPool2d;
+import dev.conv4j.nn.MaxPool1d;
+import dev.conv4j.nn.MaxPool2d;
+import dev.conv4j.nn.MaxPool3d;
+import dev.conv4j.nn.MaxUnpool1d;
+import dev.conv4j.nn.MaxUnpool2d;
+import dev.conv4j.nn.MaxUnpool3d;
+import dev.conv4j.nn.MaxUnpooling;
 import dev.conv4j.nn.PoolResult;
-import dev.conv4j.spec.AdaptivePoolGeometry;
-import dev.conv4j.spec.AdaptivePoolProblem;
-import dev.conv4j.spec.AdaptivePoolSpec;
-import dev.conv4j.spec.ConvGeometry;
-import dev.conv4j.spec.ConvProblem;
+import dev.conv4j.nn.Pooling;
 import dev.conv4j.spec.ConvSpec;
-import dev.conv4j.spec.PoolGeometry;
-import dev.conv4j.spec.PoolKind;
-import dev.conv4j.spec.PoolProblem;
-import dev.conv4j.spec.PoolSpec;
-import dev.conv4j.spec.UnpoolGeometry;
-import dev.conv4j.spec.UnpoolProblem;
-import dev.conv4j.spec.UnpoolSpec;
 
 /**
- * Runs a {@link Case} on a backend, through the same specs, geometry and backend calls as the
- * modules. PyTorch's refusals come out as {@link IllegalArgumentException}; files that are not a
- * valid case as {@link CaseFormatException}.
+ * Runs a {@link Case} on a backend through the {@code dev.conv4j.nn} module the case names, built
+ * from the case's arguments, so that a case replays exactly what a user of that module gets (the
+ * same refusals, in the same order, and the same numbers). PyTorch's refusals come out as
+ * {@link IllegalArgumentException}; files that are not a valid case as {@link CaseFormatException}.
  */
 public final class CaseRunner {
     private static final Pattern OP = Pattern.compile(
@@ -146,7 +160,7 @@ public final class CaseRunner {
         a.allowOnly(transposed ? CONV_T_ARGS : CONV_ARGS, c.op());
         fwd.allowOnly(transposed ? OUTPUT_SIZE : Set.of(), c.op());
         int[] kernel = require(a.ints("kernel_size"), "kernel_size", c);
-        ConvSpec.Builder b = ConvSpec.builder(dims, transposed, a.integer("in_channels", -1),
+        Convolution.Builder<?> b = convBuilder(dims, transposed, a.integer("in_channels", -1),
                 a.integer("out_channels", -1), kernel);
         if (!a.has("in_channels") || !a.has("out_channels")) {
             throw new CaseFormatException(c.name() + ": " + c.op() + " needs in_channels and out_channels");
@@ -169,7 +183,8 @@ public final class CaseRunner {
         if (a.has("padding_mode")) {
             b.paddingMode(a.string("padding_mode"));
         }
-        ConvSpec spec = b.build();
+        // PyTorch checks the arguments when it builds the module, before it sees weights or input
+        ConvSpec spec = b.validate();
         Tensor input = in.get("input");
         Tensor weight = in.get("weight");
         Tensor bias = spec.bias() ? in.get("bias") : null;
@@ -177,9 +192,19 @@ public final class CaseRunner {
         if (bias != null) {
             checkShape(bias, new long[] {spec.outChannels()}, "bias", c);
         }
-        ConvProblem p = ConvGeometry.forward(spec, input.shape(), fwd.longs("output_size"));
-        try (ConvKernel kernelImpl = backend.prepareConv(spec, weight, bias, false, precision)) {
-            return new Result(Outputs.compute(input, p.outputShape(), o -> kernelImpl.forward(p, input, o)), null);
+        try (Convolution module = b.weight(weight).bias(bias).backend(backend).precision(precision).build()) {
+            return new Result(module.forward(input, fwd.longs("output_size")), null);
+        }
+    }
+
+    private static Convolution.Builder<?> convBuilder(int dims, boolean transposed, int in, int out, int[] kernel) {
+        switch (dims) {
+            case 1:
+                return transposed ? ConvTranspose1d.builder(in, out, kernel) : Conv1d.builder(in, out, kernel);
+            case 2:
+                return transposed ? ConvTranspose2d.builder(in, out, kernel) : Conv2d.builder(in, out, kernel);
+            default:
+                return transposed ? ConvTranspose3d.builder(in, out, kernel) : Conv3d.builder(in, out, kernel);
         }
     }
 
@@ -204,14 +229,17 @@ public final class CaseRunner {
             throws CaseFormatException {
         fwd.allowOnly(Set.of(), c.op());
         int[] kernel = require(a.ints("kernel_size"), "kernel_size", c);
-        PoolSpec.Builder b;
+        Pooling.Builder<?> b;
         if (family.equals("MaxPool")) {
             a.allowOnly(MAX_ARGS, c.op());
-            b = PoolSpec.max(dims, kernel).dilation(orDefault(a.ints("dilation"), 1))
-                    .returnIndices(a.bool("return_indices", false));
+            b = dims == 1 ? MaxPool1d.builder(kernel) : dims == 2 ? MaxPool2d.builder(kernel)
+                    : MaxPool3d.builder(kernel);
+            b.dilation(orDefault(a.ints("dilation"), 1)).returnIndices(a.bool("return_indices", false));
         } else if (family.equals("AvgPool")) {
             a.allowOnly(dims == 1 ? AVG1_ARGS : AVG_ARGS, c.op());
-            b = PoolSpec.avg(dims, kernel).countIncludePad(a.bool("count_include_pad", true));
+            b = dims == 1 ? AvgPool1d.builder(kernel) : dims == 2 ? AvgPool2d.builder(kernel)
+                    : AvgPool3d.builder(kernel);
+            b.countIncludePad(a.bool("count_include_pad", true));
             if (a.has("divisor_override")) {
                 b.divisorOverride(a.integer("divisor_override", 0));
             }
@@ -220,20 +248,16 @@ public final class CaseRunner {
             if (!a.has("norm_type")) {
                 throw new CaseFormatException(c.name() + ": " + c.op() + " needs norm_type");
             }
-            b = PoolSpec.lp(dims, a.number("norm_type", 2), kernel);
+            double p = a.number("norm_type", 2);
+            b = dims == 1 ? LPPool1d.builder(p, kernel) : LPPool2d.builder(p, kernel);
         }
         b.stride(a.ints("stride")).ceilMode(a.bool("ceil_mode", false));
         if (!family.equals("LPPool")) {
             b.padding(orDefault(a.ints("padding"), 0));
         }
-        PoolSpec spec = b.build();
-        PoolProblem p = PoolGeometry.forward(spec, in.get("input").shape());
-        Tensor input = in.get("input");
-        if (spec.returnIndices()) {
-            PoolResult r = Outputs.computeWithIndices(input, p.outputShape(), (o, i) -> backend.pool(p, input, o, i));
-            return new Result(r.output(), r.indices());
+        try (Pooling module = b.backend(backend).build()) {
+            return forward(module, in.get("input"));
         }
-        return new Result(Outputs.compute(input, p.outputShape(), o -> backend.pool(p, input, o, null)), null);
     }
 
     private static Result adaptive(Case c, int dims, boolean max, Args a, Args fwd, Inputs in, Backend backend)
@@ -244,15 +268,33 @@ public final class CaseRunner {
         if (size == null) {
             throw new CaseFormatException(c.name() + ": " + c.op() + " needs output_size");
         }
-        boolean returnIndices = max && a.bool("return_indices", false);
-        AdaptivePoolSpec spec = AdaptivePoolSpec.of(max ? PoolKind.MAX : PoolKind.AVG, dims, returnIndices, size);
-        Tensor input = in.get("input");
-        AdaptivePoolProblem p = AdaptivePoolGeometry.forward(spec, input.shape());
-        if (returnIndices) {
-            PoolResult r = Outputs.computeWithIndices(input, p.outputShape(), (o, i) -> backend.adaptivePool(p, input, o, i));
-            return new Result(r.output(), r.indices());
+        AdaptivePooling.Builder<?> b;
+        if (max) {
+            b = dims == 1 ? AdaptiveMaxPool1d.builder(size) : dims == 2 ? AdaptiveMaxPool2d.builder(size)
+                    : AdaptiveMaxPool3d.builder(size);
+            b.returnIndices(a.bool("return_indices", false));
+        } else {
+            b = dims == 1 ? AdaptiveAvgPool1d.builder(size) : dims == 2 ? AdaptiveAvgPool2d.builder(size)
+                    : AdaptiveAvgPool3d.builder(size);
         }
-        return new Result(Outputs.compute(input, p.outputShape(), o -> backend.adaptivePool(p, input, o, null)), null);
+        try (AdaptivePooling module = b.backend(backend).build()) {
+            Tensor input = in.get("input");
+            if (module.spec().returnIndices()) {
+                return result(module.forwardWithIndices(input));
+            }
+            return new Result(module.forward(input), null);
+        }
+    }
+
+    private static Result forward(Pooling module, Tensor input) {
+        if (module.spec().returnIndices()) {
+            return result(module.forwardWithIndices(input));
+        }
+        return new Result(module.forward(input), null);
+    }
+
+    private static Result result(PoolResult r) {
+        return new Result(r.output(), r.indices());
     }
 
     private static Result unpool(Case c, int dims, Args a, Args fwd, Inputs in, Backend backend)
@@ -260,12 +302,12 @@ public final class CaseRunner {
         a.allowOnly(UNPOOL_ARGS, c.op());
         fwd.allowOnly(OUTPUT_SIZE, c.op());
         int[] kernel = require(a.ints("kernel_size"), "kernel_size", c);
-        UnpoolSpec spec = UnpoolSpec.of(dims, kernel, a.ints("stride"), orDefault(a.ints("padding"), 0));
-        Tensor input = in.get("input");
-        Tensor indices = in.get("indices");
-        UnpoolProblem p = UnpoolGeometry.forward(spec, input.shape(), indices.shape(), indices.dtype(),
-                fwd.longs("output_size"));
-        return new Result(Outputs.compute(input, p.outputShape(), o -> backend.maxUnpool(p, input, indices, o)), null);
+        MaxUnpooling.Builder<?> b = dims == 1 ? MaxUnpool1d.builder(kernel) : dims == 2 ? MaxUnpool2d.builder(kernel)
+                : MaxUnpool3d.builder(kernel);
+        try (MaxUnpooling module = b.stride(a.ints("stride")).padding(orDefault(a.ints("padding"), 0))
+                .backend(backend).build()) {
+            return new Result(module.forward(in.get("input"), in.get("indices"), fwd.longs("output_size")), null);
+        }
     }
 
     private static int[] require(int[] v, String key, Case c) throws CaseFormatException {

@@ -84,7 +84,7 @@ final class QuantizedCaseRunner {
                     if (size == null) {
                         throw new CaseFormatException(c.name() + ": " + c.op() + " needs output_size");
                     }
-                    module = AdaptiveAvgPool2d.of(backend, size);
+                    module = AdaptiveAvgPool2d.builder(size).backend(backend).build();
                     break;
                 default:
                     throw new CaseFormatException(c.name() + ": unknown op '" + c.op() + "'");

@@ -20,6 +20,10 @@ import dev.conv4j.spec.Tuples;
  * everything else within {@value #QUANTIZED_MAX_DIFF} of PyTorch's integer on every element (the
  * requantization rounds a real number that summation order can move across a rounding boundary)
  * and exactly equal on at least {@value #QUANTIZED_MIN_EXACT} of the elements.
+ *
+ * <p>These are the numbers of the tests' tolerance table ({@code dev.conv4j.Tolerances} in the
+ * library's test tree, which this main code cannot see); {@code ToleranceTableTest} checks that
+ * they are equal.
  */
 public final class Tolerance {
     /** Relative and absolute tolerance of the rounding ops. */

@@ -51,7 +51,7 @@ class QSequentialTest {
                         MaxPool2d.builder(2).backend(backend).build(),
                         Conv2d.builder(8, 6, 3).weight(qw2).bias(b2).scale(0.02).zeroPoint(128).backend(backend).build(),
                         AvgPool2d.builder(2).backend(backend).build(),
-                        AdaptiveAvgPool2d.of(backend, 1L));
+                        AdaptiveAvgPool2d.builder(1).backend(backend).build());
                 QTensor y = chain.forward(qx)) {
             assertEquals(doc.get("output").get("scale").doubleValue(), y.scale());
             assertEquals(doc.get("output").get("zero_point").longValue(), y.zeroPoint());
