@@ -28,6 +28,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
@@ -122,9 +124,7 @@ public final class BarePrimitive implements AutoCloseable {
     public static BarePrimitive convolution(ConvProblem problem, Tensor weight, Tensor bias, MemoryFormat format) {
         String what = "bare " + problem.spec().opName() + " for " + problem.key();
         PrimitiveFactory.applyThreads();
-        BarePrimitive b = new BarePrimitive(what, format, PrimitiveFactory.convolution(problem, format, what));
-        try {
-            b.src = b.bindNew(DNNL_ARG_SRC, dnnl_query_src_md, 0);
+        return build(what, format, PrimitiveFactory.convolution(problem, format, what), b -> {
             b.bind(DNNL_ARG_WEIGHTS, dnnl_primitive_desc_query_md(b.pd, dnnl_query_weights_md, 0),
                     PrimitiveFactory.packWeights(b.pd, problem, weight, bias));
             if (bias != null) {
@@ -132,13 +132,7 @@ public final class BarePrimitive implements AutoCloseable {
                 Pointer.memcpy(data, bias.pointer(), bias.numel() * Float.BYTES);
                 Reference.reachabilityFence(bias);
             }
-            b.dst = b.bindNew(DNNL_ARG_DST, dnnl_query_dst_md, 0);
-            b.finish();
-            return b;
-        } catch (RuntimeException | Error e) {
-            b.close();
-            throw e;
-        }
+        });
     }
 
     /**
@@ -151,9 +145,8 @@ public final class BarePrimitive implements AutoCloseable {
 
     /** As {@link #pooling(PoolProblem)} with source and destination in {@code format}. */
     public static BarePrimitive pooling(PoolProblem problem, MemoryFormat format) {
-        String what = "bare " + problem.spec().opName() + " for " + problem.key();
-        PrimitiveFactory.applyThreads();
-        return pooling(what, format, PrimitiveFactory.pooling(problem, format, what));
+        return pooling("bare " + problem.spec().opName() + " for " + problem.key(), format,
+                what -> PrimitiveFactory.pooling(problem, format, what));
     }
 
     /**
@@ -166,15 +159,26 @@ public final class BarePrimitive implements AutoCloseable {
 
     /** As {@link #pooling(AdaptivePoolProblem)} with source and destination in {@code format}. */
     public static BarePrimitive pooling(AdaptivePoolProblem problem, MemoryFormat format) {
-        String what = "bare " + problem.spec().opName() + " for " + problem.key();
-        PrimitiveFactory.applyThreads();
-        return pooling(what, format, PrimitiveFactory.pooling(problem, format, what));
+        return pooling("bare " + problem.spec().opName() + " for " + problem.key(), format,
+                what -> PrimitiveFactory.pooling(problem, format, what));
     }
 
-    private static BarePrimitive pooling(String what, MemoryFormat format, dnnl_primitive_desc pd) {
+    private static BarePrimitive pooling(String what, MemoryFormat format, Function<String, dnnl_primitive_desc> create) {
+        PrimitiveFactory.applyThreads();
+        return build(what, format, create.apply(what), b -> { });
+    }
+
+    /**
+     * The bare primitive of {@code pd} (taken over) with zeroed source and destination buffers,
+     * the arguments {@code bindMore} adds (weights, bias), the scratchpad, a stream and the
+     * argument array; everything is freed if a step fails.
+     */
+    private static BarePrimitive build(String what, MemoryFormat format, dnnl_primitive_desc pd,
+            Consumer<BarePrimitive> bindMore) {
         BarePrimitive b = new BarePrimitive(what, format, pd);
         try {
             b.src = b.bindNew(DNNL_ARG_SRC, dnnl_query_src_md, 0);
+            bindMore.accept(b);
             b.dst = b.bindNew(DNNL_ARG_DST, dnnl_query_dst_md, 0);
             b.finish();
             return b;
