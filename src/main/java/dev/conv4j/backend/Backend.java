@@ -84,7 +84,9 @@ public interface Backend {
     void adaptivePool(AdaptivePoolProblem problem, Tensor input, Tensor output, Tensor indices);
 
     /**
-     * Max unpooling: {@code output} (zero-filled) receives each input value at its index.
+     * Max unpooling: {@code output} receives each input value at its index and zero everywhere
+     * else (the backend writes the zeros too: as for every output, its contents on entry are
+     * unspecified).
      *
      * @throws IllegalArgumentException with {@link UnpoolProblem#invalidIndexMessage} for an index
      *     outside {@code [0, outputPlaneSize)}

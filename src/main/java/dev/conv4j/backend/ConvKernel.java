@@ -7,7 +7,9 @@ import dev.conv4j.spec.ConvProblem;
 /** A convolution prepared with its weights by a {@link Backend}; callable from many threads at once. */
 public interface ConvKernel extends AutoCloseable {
     /**
-     * Runs one call. {@code output} is zero-filled with {@link ConvProblem#outputShape()}; the
+     * Runs one call. {@code output} has the problem's output elements
+     * ({@link ConvProblem#outputShape()}, batched or not); its contents on entry are unspecified
+     * (callers allocate it without zero-filling) and the kernel writes every element. The
      * problem's spec is the one the kernel was prepared for.
      */
     void forward(ConvProblem problem, Tensor input, Tensor output);

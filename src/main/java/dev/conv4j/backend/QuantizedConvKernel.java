@@ -8,7 +8,8 @@ public interface QuantizedConvKernel extends AutoCloseable {
     /**
      * Runs one call on UINT8 integers: {@code input} quantized with {@code inputScale} and
      * {@code inputZeroPoint}, {@code output} of {@link ConvProblem#outputShape()} receiving the
-     * integers of the spec's output scale and zero point.
+     * integers of the spec's output scale and zero point (every element is written: its contents
+     * on entry are unspecified).
      */
     void forward(ConvProblem problem, Tensor input, double inputScale, long inputZeroPoint, Tensor output);
 

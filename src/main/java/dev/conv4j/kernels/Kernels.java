@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import dev.conv4j.DType;
 import dev.conv4j.Tensor;
+import dev.conv4j.backend.TensorContract;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.ConvSpec;
@@ -103,16 +104,24 @@ public final class Kernels {
     }
 
     /**
-     * The number of threads kernels use: the value of {@link #setThreads}, else the system
-     * property {@value #THREADS_PROPERTY}, else {@link Runtime#availableProcessors()}.
+     * The number of threads kernels use: the value of {@link #setThreads}, else
+     * {@link #defaultThreads()}.
      *
      * @throws IllegalArgumentException if the system property is not a valid thread count
      */
     public static int threads() {
         int t = explicitThreads;
-        if (t > 0) {
-            return t;
-        }
+        return t > 0 ? t : defaultThreads();
+    }
+
+    /**
+     * The one reader of the system property {@value #THREADS_PROPERTY} (for these kernels and
+     * the oneDNN backend): its value, else {@link Runtime#availableProcessors()} (at most
+     * {@value #MAX_THREADS}).
+     *
+     * @throws IllegalArgumentException if the property is not an integer between 1 and {@value #MAX_THREADS}
+     */
+    public static int defaultThreads() {
         String prop = System.getProperty(THREADS_PROPERTY);
         if (prop == null || prop.isBlank()) {
             return Math.min(Runtime.getRuntime().availableProcessors(), MAX_THREADS);
@@ -173,8 +182,8 @@ public final class Kernels {
         }
         PadGeometry.check(mode, batchedInputShape, before, after);
         String what = "pad(" + mode.torchName() + ") of " + Tuples.list(batchedInputShape) + " to " + Tuples.list(padded);
-        checkTensor("input", input, DType.FLOAT32, product(batchedInputShape), what);
-        checkTensor("output", output, DType.FLOAT32, product(padded), what);
+        TensorContract.require("input", input, DType.FLOAT32, product(batchedInputShape), what);
+        TensorContract.require("output", output, DType.FLOAT32, product(padded), what);
         requireDistinct(input, output);
         long[] desc = new long[NativeKernels.PAD_DESC_LENGTH];
         desc[NativeKernels.PAD_DESC_PLANES] = Math.multiplyExact(batchedInputShape[0], batchedInputShape[1]);
@@ -218,8 +227,8 @@ public final class Kernels {
         }
         long count = Math.multiplyExact(Math.multiplyExact(batches, rows), cols);
         String what = "transpose of " + batches + " x [" + rows + " x " + cols + "] " + type;
-        checkTensor("input", input, type, count, what);
-        checkTensor("output", output, type, count, what);
+        TensorContract.require("input", input, type, count, what);
+        TensorContract.require("output", output, type, count, what);
         requireDistinct(input, output);
         try {
             int status = NativeKernels.transpose(type.byteSize(), batches, rows, cols, input.address(),
@@ -265,14 +274,14 @@ public final class Kernels {
         long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
         long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
         String what = p.toString();
-        checkTensor("input", input, DType.FLOAT32, inCount, what);
-        checkTensor("output", output, DType.FLOAT32, outCount, what);
+        TensorContract.require("input", input, DType.FLOAT32, inCount, what);
+        TensorContract.require("output", output, DType.FLOAT32, outCount, what);
         requireDistinct(input, output);
         if (indices != null) {
             if (s.kind() != PoolKind.MAX) {
                 throw new IllegalArgumentException(s.opName() + " has no indices, but an indices tensor was given");
             }
-            checkTensor("indices", indices, DType.INT64, outCount, what);
+            TensorContract.require("indices", indices, DType.INT64, outCount, what);
         }
         long[] desc = new long[NativeKernels.POOL_DESC_LENGTH];
         desc[NativeKernels.POOL_DESC_PLANES] = planes;
@@ -325,14 +334,14 @@ public final class Kernels {
         long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
         long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
         String what = p.toString();
-        checkTensor("input", input, DType.FLOAT32, inCount, what);
-        checkTensor("output", output, DType.FLOAT32, outCount, what);
+        TensorContract.require("input", input, DType.FLOAT32, inCount, what);
+        TensorContract.require("output", output, DType.FLOAT32, outCount, what);
         requireDistinct(input, output);
         if (indices != null) {
             if (kind != PoolKind.MAX) {
                 throw new IllegalArgumentException(p.spec().opName() + " has no indices, but an indices tensor was given");
             }
-            checkTensor("indices", indices, DType.INT64, outCount, what);
+            TensorContract.require("indices", indices, DType.INT64, outCount, what);
         }
         long[] desc = new long[NativeKernels.ADAPTIVE_DESC_LENGTH];
         desc[NativeKernels.ADAPTIVE_DESC_PLANES] = planes;
@@ -385,11 +394,11 @@ public final class Kernels {
                     + "zero padding, but got " + s);
         }
         String what = p.toString();
-        checkTensor("input", input, DType.FLOAT32, product(p.batchedInputShape()), what);
-        checkTensor("output", output, DType.FLOAT32, product(p.batchedOutputShape()), what);
-        checkTensor("weight", weight, DType.FLOAT32, product(s.weightShape()), what);
+        TensorContract.require("input", input, DType.FLOAT32, product(p.batchedInputShape()), what);
+        TensorContract.require("output", output, DType.FLOAT32, product(p.batchedOutputShape()), what);
+        TensorContract.require("weight", weight, DType.FLOAT32, product(s.weightShape()), what);
         if (bias != null) {
-            checkTensor("bias", bias, DType.FLOAT32, s.outChannels(), what);
+            TensorContract.require("bias", bias, DType.FLOAT32, s.outChannels(), what);
         }
         requireDistinct(input, output);
         long[] desc = new long[NativeKernels.DW_DESC_LENGTH];
@@ -449,9 +458,9 @@ public final class Kernels {
         long inPlane = product(p.inputSpatial());
         long outPlane = p.outputPlaneSize();
         String what = p.toString();
-        checkTensor("input", input, DType.FLOAT32, Math.multiplyExact(planes, inPlane), what);
-        checkTensor("indices", indices, DType.INT64, Math.multiplyExact(planes, inPlane), what);
-        checkTensor("output", output, DType.FLOAT32, Math.multiplyExact(planes, outPlane), what);
+        TensorContract.require("input", input, DType.FLOAT32, Math.multiplyExact(planes, inPlane), what);
+        TensorContract.require("indices", indices, DType.INT64, Math.multiplyExact(planes, inPlane), what);
+        TensorContract.require("output", output, DType.FLOAT32, Math.multiplyExact(planes, outPlane), what);
         requireDistinct(input, output);
         long[] desc = new long[NativeKernels.UNPOOL_DESC_LENGTH];
         desc[NativeKernels.UNPOOL_DESC_PLANES] = planes;
@@ -539,21 +548,6 @@ public final class Kernels {
     private static void requireAvailable() {
         if (LOAD_ERROR != null) {
             throw new IllegalStateException(LOAD_ERROR);
-        }
-    }
-
-    private static void checkTensor(String name, Tensor t, DType type, long count, String what) {
-        Objects.requireNonNull(t, name);
-        if (t.isClosed()) {
-            throw new IllegalStateException(name + " tensor is closed");
-        }
-        if (t.dtype() != type) {
-            throw new IllegalArgumentException(name + " should be a " + type + " tensor, but got " + t.dtype()
-                    + " for " + what);
-        }
-        if (t.numel() != count) {
-            throw new IllegalArgumentException(name + " should have " + count + " elements, but got shape "
-                    + Tuples.list(t.shape()) + " (" + t.numel() + " elements) for " + what);
         }
     }
 

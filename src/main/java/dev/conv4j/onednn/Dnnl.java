@@ -45,6 +45,11 @@ final class Dnnl {
         return NATIVE_OBJECTS.get();
     }
 
+    /** Counts one native allocation on a call's path ({@link #nativeObjects}). */
+    static void countNativeObject() {
+        NATIVE_OBJECTS.incrementAndGet();
+    }
+
     /**
      * The one mapping of oneDNN status codes to exceptions: invalid arguments become
      * {@link IllegalArgumentException}, everything else (out of memory, unimplemented, runtime
@@ -64,22 +69,20 @@ final class Dnnl {
     }
 
     static String statusName(int status) {
-        if (status == dnnl_success) {
-            return "success";
-        } else if (status == dnnl_out_of_memory) {
-            return "out_of_memory";
-        } else if (status == dnnl_invalid_arguments) {
-            return "invalid_arguments";
-        } else if (status == dnnl_unimplemented) {
-            return "unimplemented";
-        } else if (status == dnnl_last_impl_reached) {
-            return "last_impl_reached";
-        } else if (status == dnnl_runtime_error) {
-            return "runtime_error";
-        } else if (status == dnnl_not_required) {
-            return "not_required";
+        return nameOf(status, new int[] {dnnl_success, dnnl_out_of_memory, dnnl_invalid_arguments, dnnl_unimplemented,
+            dnnl_last_impl_reached, dnnl_runtime_error, dnnl_not_required},
+                new String[] {"success", "out_of_memory", "invalid_arguments", "unimplemented", "last_impl_reached",
+                    "runtime_error", "not_required"}, "error");
+    }
+
+    /** The name of {@code value} in the table {@code values}/{@code names}, else {@code otherwise}. */
+    private static String nameOf(int value, int[] values, String[] names, String otherwise) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == value) {
+                return names[i];
+            }
         }
-        return "error";
+        return otherwise;
     }
 
     static dnnl_engine createCpuEngine() {
@@ -151,12 +154,17 @@ final class Dnnl {
     }
 
     /** As {@link #anyDesc(long[])} of data type {@code dataType}. */
-    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     static dnnl_memory_desc anyDesc(long[] dims, int dataType) {
+        return taggedDesc(dims, dataType, dnnl_format_tag_any, "any");
+    }
+
+    /** A memory descriptor of {@code dims} in oneDNN's layout {@code tag} ({@code tagName} for messages). */
+    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
+    private static dnnl_memory_desc taggedDesc(long[] dims, int dataType, int tag, String tagName) {
         try (PointerScope scope = new PointerScope()) {
             dnnl_memory_desc md = new dnnl_memory_desc();
-            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dataType, dnnl_format_tag_any),
-                    "dnnl_memory_desc_create_with_tag(any)" + java.util.Arrays.toString(dims));
+            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dataType, tag),
+                    "dnnl_memory_desc_create_with_tag(" + tagName + ")" + java.util.Arrays.toString(dims));
             return md;
         }
     }
@@ -182,15 +190,9 @@ final class Dnnl {
      * {@code nChw16c}, {@code nCdhw16c}): C split into blocks of 16, innermost; a partial last
      * block is padded.
      */
-    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     static dnnl_memory_desc blocked16cDesc(long[] dims, int dataType) {
         int tag = dims.length == 3 ? dnnl_nCw16c : dims.length == 4 ? dnnl_nChw16c : dnnl_nCdhw16c;
-        try (PointerScope scope = new PointerScope()) {
-            dnnl_memory_desc md = new dnnl_memory_desc();
-            check(dnnl_memory_desc_create_with_tag(md, dims.length, new LongPointer(dims), dataType, tag),
-                    "dnnl_memory_desc_create_with_tag(16c)" + java.util.Arrays.toString(dims));
-            return md;
-        }
+        return taggedDesc(dims, dataType, tag, "16c");
     }
 
     static long[] denseStrides(long[] dims) {
@@ -213,46 +215,28 @@ final class Dnnl {
         return dnnl_memory_desc_equal(a, b) != 0;
     }
 
-    static void destroy(dnnl_memory_desc md) {
-        if (md != null && !md.isNull()) {
-            dnnl_memory_desc_destroy(md);
-            md.setNull();
+    /**
+     * Destroys a handle of this API ({@code dnnl_memory_desc}, {@code dnnl_primitive_desc},
+     * {@code dnnl_primitive}, {@code dnnl_primitive_attr}, {@code dnnl_memory} or
+     * {@code dnnl_stream}) and nulls it; null or already destroyed handles are skipped.
+     */
+    static void destroy(Pointer handle) {
+        if (handle == null || handle.isNull()) {
+            return;
         }
+        // the status of a destroy is not checked: it runs in cleanup paths, where nothing can be done
+        int unused = handle instanceof dnnl_memory_desc md ? dnnl_memory_desc_destroy(md)
+                : handle instanceof dnnl_primitive_desc pd ? dnnl_primitive_desc_destroy(pd)
+                : handle instanceof dnnl_primitive p ? dnnl_primitive_destroy(p)
+                : handle instanceof dnnl_primitive_attr attr ? dnnl_primitive_attr_destroy(attr)
+                : handle instanceof dnnl_memory m ? dnnl_memory_destroy(m)
+                : handle instanceof dnnl_stream stream ? dnnl_stream_destroy(stream)
+                : unknownHandle(handle);
+        handle.setNull();
     }
 
-    static void destroy(dnnl_primitive_desc pd) {
-        if (pd != null && !pd.isNull()) {
-            dnnl_primitive_desc_destroy(pd);
-            pd.setNull();
-        }
-    }
-
-    static void destroy(dnnl_primitive p) {
-        if (p != null && !p.isNull()) {
-            dnnl_primitive_destroy(p);
-            p.setNull();
-        }
-    }
-
-    static void destroy(dnnl_primitive_attr attr) {
-        if (attr != null && !attr.isNull()) {
-            dnnl_primitive_attr_destroy(attr);
-            attr.setNull();
-        }
-    }
-
-    static void destroy(dnnl_memory m) {
-        if (m != null && !m.isNull()) {
-            dnnl_memory_destroy(m);
-            m.setNull();
-        }
-    }
-
-    static void destroy(dnnl_stream s) {
-        if (s != null && !s.isNull()) {
-            dnnl_stream_destroy(s);
-            s.setNull();
-        }
+    private static int unknownHandle(Pointer handle) {
+        throw new IllegalArgumentException("not a oneDNN handle: " + handle.getClass().getName());
     }
 
     /**
@@ -375,179 +359,10 @@ final class Dnnl {
 
     /** A memory object over {@code data} (not owned: the caller keeps the owner reachable). */
     static dnnl_memory memory(dnnl_memory_desc md, dnnl_engine engine, Pointer data) {
-        NATIVE_OBJECTS.incrementAndGet();
+        countNativeObject();
         dnnl_memory m = new dnnl_memory();
         check(dnnl_memory_create(m, md, engine, data), "dnnl_memory_create");
         return m;
-    }
-
-    /**
-     * What one call of a primitive needs besides the primitive: a stream, one memory object per
-     * argument, the argument array and a user scratchpad; created on a primitive's first call
-     * and reused by later ones ({@link NativePrimitive} pools them). A reused call points the
-     * memory objects at its data ({@code dnnl_memory_set_data_handle}, skipped when the data is
-     * where it was) and rewrites the argument array only where it changed: no stream, memory
-     * object or native allocation per call. A memory object is re-created when the descriptor
-     * given for its argument differs from the one it was made with. One thread at a time;
-     * {@link #free} destroys it all.
-     */
-    static final class ExecContext {
-        private final dnnl_engine engine;
-        private final dnnl_stream stream;
-        private final BytePointer scratchpad;
-        private final dnnl_memory scratchpadMemory;
-        private final int scratchpadArg;
-        /**
-         * Per argument slot: its id, memory object, that object's own descriptor, the descriptor
-         * object last given for it (known to equal the memory's), data address.
-         */
-        private int[] ids = new int[0];
-        private dnnl_memory[] memories = new dnnl_memory[0];
-        private dnnl_memory_desc[] memoryDescs = new dnnl_memory_desc[0];
-        private dnnl_memory_desc[] givenDescs = new dnnl_memory_desc[0];
-        private long[] handles = new long[0];
-        /** The argument array and what it holds per position. */
-        private dnnl_exec_arg_t args;
-        private int capacity;
-        private int[] writtenIds = new int[0];
-        private dnnl_memory[] written = new dnnl_memory[0];
-
-        /**
-         * @param scratchpadDesc the primitive's scratchpad descriptor (owned by its primitive
-         *     descriptor), or null without scratchpad
-         */
-        ExecContext(dnnl_engine engine, dnnl_memory_desc scratchpadDesc, long scratchpadBytes, int scratchpadArg) {
-            NATIVE_OBJECTS.incrementAndGet();
-            this.engine = engine;
-            this.scratchpadArg = scratchpadArg;
-            dnnl_stream s = new dnnl_stream();
-            check(dnnl_stream_create(s, engine, dnnl_stream_default_flags), "dnnl_stream_create");
-            BytePointer pad = null;
-            try {
-                if (scratchpadDesc != null && scratchpadBytes > 0) {
-                    pad = allocateAligned(scratchpadBytes);
-                    this.scratchpadMemory = memory(scratchpadDesc, engine, pad);
-                } else {
-                    this.scratchpadMemory = null;
-                }
-            } catch (RuntimeException | Error e) {
-                destroy(s);
-                if (pad != null) {
-                    pad.close();
-                }
-                throw e;
-            }
-            this.stream = s;
-            this.scratchpad = pad;
-        }
-
-        /**
-         * Executes {@code primitive} with the given (argument id, descriptor, data) triples and
-         * waits for it; null data skips the argument.
-         */
-        void execute(dnnl_primitive primitive, int[] argIds, dnnl_memory_desc[] descs, Pointer[] data, String what) {
-            int n = argIds.length;
-            if (ids.length != n) {
-                resize(n);
-            }
-            int count = 0;
-            for (int i = 0; i < n; i++) {
-                Pointer d = data[i];
-                if (d == null) {
-                    continue;
-                }
-                long handle = d.address() + d.position() * d.sizeof();
-                dnnl_memory m = memories[i];
-                if (m == null || ids[i] != argIds[i]
-                        || descs[i] != givenDescs[i] && !equal(memoryDescs[i], descs[i])) {
-                    destroy(m);
-                    memories[i] = null;
-                    givenDescs[i] = null;
-                    m = memory(descs[i], engine, d);
-                    memories[i] = m;
-                    memoryDescs[i] = descOf(m);
-                    ids[i] = argIds[i];
-                    handles[i] = handle;
-                }
-                givenDescs[i] = descs[i];
-                if (handles[i] != handle) {
-                    handles[i] = 0; // unknown until the call succeeds
-                    int status = dnnl_memory_set_data_handle(m, d);
-                    if (status != dnnl_success) {
-                        check(status, "dnnl_memory_set_data_handle for " + what);
-                    }
-                    handles[i] = handle;
-                }
-                count = put(count, argIds[i], m);
-            }
-            if (scratchpadMemory != null) {
-                count = put(count, scratchpadArg, scratchpadMemory);
-            }
-            args.position(0);
-            int status = dnnl_primitive_execute(primitive, stream, count, args);
-            if (status != dnnl_success) {
-                check(status, "dnnl_primitive_execute for " + what);
-            }
-            status = dnnl_stream_wait(stream);
-            if (status != dnnl_success) {
-                check(status, "dnnl_stream_wait for " + what);
-            }
-        }
-
-        /** Writes (id, memory) at {@code position} of the argument array unless it is there already. */
-        private int put(int position, int id, dnnl_memory m) {
-            if (written[position] != m || writtenIds[position] != id) {
-                args.position(position).arg(id).memory(m);
-                written[position] = m;
-                writtenIds[position] = id;
-            }
-            return position + 1;
-        }
-
-        private void resize(int n) {
-            for (dnnl_memory m : memories) {
-                destroy(m);
-            }
-            ids = new int[n];
-            memories = new dnnl_memory[n];
-            memoryDescs = new dnnl_memory_desc[n];
-            givenDescs = new dnnl_memory_desc[n];
-            handles = new long[n];
-            if (args == null || capacity < n + 1) {
-                if (args != null) {
-                    args.close();
-                    args = null;
-                }
-                args = detached(new dnnl_exec_arg_t(n + 1));
-                capacity = n + 1;
-            }
-            written = new dnnl_memory[capacity];
-            writtenIds = new int[capacity];
-        }
-
-        /** The descriptor a memory object was created with (owned by the memory object). */
-        private static dnnl_memory_desc descOf(dnnl_memory m) {
-            dnnl_memory_desc md = new dnnl_memory_desc();
-            check(dnnl_memory_get_memory_desc(m, md), "dnnl_memory_get_memory_desc");
-            return md;
-        }
-
-        /** Destroys the stream, memory objects and scratchpad. */
-        void free() {
-            for (dnnl_memory m : memories) {
-                destroy(m);
-            }
-            memories = new dnnl_memory[0];
-            destroy(scratchpadMemory);
-            destroy(stream);
-            if (args != null) {
-                args.close();
-                args = null;
-            }
-            if (scratchpad != null) {
-                scratchpad.close();
-            }
-        }
     }
 
     /**
@@ -573,21 +388,8 @@ final class Dnnl {
      * address.
      */
     static BytePointer allocateAligned(long bytes) {
-        NATIVE_OBJECTS.incrementAndGet();
-        BytePointer block = new BytePointer(Math.max(bytes, 1) + 64);
-        if (block.isNull()) {
-            throw new IllegalStateException("cannot allocate " + bytes + " bytes of native memory");
-        }
-        // A scope releases what it holds on detach: take our own reference first, so the block
-        // lives until close() releases it.
-        block.retainReference();
-        PointerScope scope = PointerScope.getInnerScope();
-        if (scope != null) {
-            scope.detach(block);
-        }
-        if (block.isNull()) {
-            throw new IllegalStateException("cannot allocate " + bytes + " bytes of native memory");
-        }
+        countNativeObject();
+        BytePointer block = detached(new BytePointer(Math.max(bytes, 1) + 64));
         long misalignment = block.address() % 64;
         block.position(misalignment == 0 ? 0 : 64 - misalignment);
         return block;
@@ -611,19 +413,14 @@ final class Dnnl {
             return "not reported on " + arch + " (oneDNN's ISA query names x86-64 ISAs only)";
         }
         int isa = dnnl_get_effective_cpu_isa();
-        // Values are bit sets; avx10 aliases share values with avx512 ones: prefer the latter.
-        int[] values = {dnnl_cpu_isa_sse41, dnnl_cpu_isa_avx, dnnl_cpu_isa_avx2, dnnl_cpu_isa_avx2_vnni,
+        // Values are bit sets; avx10 aliases share values with avx512 ones: the table names the latter.
+        return nameOf(isa, new int[] {dnnl_cpu_isa_sse41, dnnl_cpu_isa_avx, dnnl_cpu_isa_avx2, dnnl_cpu_isa_avx2_vnni,
             dnnl_cpu_isa_avx2_vnni_2, dnnl_cpu_isa_avx512_core, dnnl_cpu_isa_avx512_core_vnni,
             dnnl_cpu_isa_avx512_core_bf16, dnnl_cpu_isa_avx512_core_fp16, dnnl_cpu_isa_avx512_core_amx,
-            dnnl_cpu_isa_avx512_core_amx_fp16};
-        String[] names = {"sse41", "avx", "avx2", "avx2_vnni", "avx2_vnni_2", "avx512_core", "avx512_core_vnni",
-            "avx512_core_bf16", "avx512_core_fp16", "avx512_core_amx", "avx512_core_amx_fp16"};
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == isa) {
-                return names[i];
-            }
-        }
-        return "isa 0x" + Integer.toHexString(isa);
+            dnnl_cpu_isa_avx512_core_amx_fp16},
+                new String[] {"sse41", "avx", "avx2", "avx2_vnni", "avx2_vnni_2", "avx512_core", "avx512_core_vnni",
+                    "avx512_core_bf16", "avx512_core_fp16", "avx512_core_amx", "avx512_core_amx_fp16"},
+                "isa 0x" + Integer.toHexString(isa));
     }
 
     /**
@@ -634,18 +431,13 @@ final class Dnnl {
         return (dnnl_get_effective_cpu_isa() & isa) == isa;
     }
 
-    /** {@code "omp"}, {@code "tbb"}, ... : the CPU threading runtime oneDNN was built with. */
+    /**
+     * The CPU threading runtime oneDNN was built with: {@code "OpenMP"}, {@code "TBB"},
+     * {@code "sequential"}, {@code "threadpool"}, or {@code "runtime N"} for another value.
+     */
     static String cpuRuntime() {
         int rt = dnnl_version().cpu_runtime();
-        if (rt == DNNL_RUNTIME_OMP) {
-            return "OpenMP";
-        } else if (rt == DNNL_RUNTIME_TBB) {
-            return "TBB";
-        } else if (rt == DNNL_RUNTIME_SEQ) {
-            return "sequential";
-        } else if (rt == DNNL_RUNTIME_THREADPOOL) {
-            return "threadpool";
-        }
-        return "runtime " + rt;
+        return nameOf(rt, new int[] {DNNL_RUNTIME_OMP, DNNL_RUNTIME_TBB, DNNL_RUNTIME_SEQ, DNNL_RUNTIME_THREADPOOL},
+                new String[] {"OpenMP", "TBB", "sequential", "threadpool"}, "runtime " + rt);
     }
 }

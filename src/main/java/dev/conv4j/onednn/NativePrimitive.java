@@ -13,7 +13,7 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * A oneDNN primitive with its descriptor and a pool of execution contexts (a stream, memory
- * objects, the argument array and a user scratchpad, {@link Dnnl.ExecContext}): each call
+ * objects, the argument array and a user scratchpad, {@link ExecContext}): each call
  * borrows a context of its own, so one primitive serves many threads at once, and a context is
  * reused by later calls, which then only point its memory objects at their data instead of
  * creating a stream and memory objects. The pool holds at most as many contexts as calls ever
@@ -27,7 +27,7 @@ final class NativePrimitive {
     private final String what;
     private final String implInfo;
     private final long scratchpadBytes;
-    private final ConcurrentLinkedDeque<Dnnl.ExecContext> contexts = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<ExecContext> contexts = new ConcurrentLinkedDeque<>();
 
     /** Takes ownership of {@code pd}; destroys it if the primitive cannot be created. */
     NativePrimitive(dnnl_engine engine, dnnl_primitive_desc pd, String what) {
@@ -94,9 +94,9 @@ final class NativePrimitive {
      * reachable until this returns.
      */
     void execute(int[] argIds, dnnl_memory_desc[] descs, Pointer[] data) {
-        Dnnl.ExecContext context = contexts.poll();
+        ExecContext context = contexts.poll();
         if (context == null) {
-            context = new Dnnl.ExecContext(engine, scratchpadBytes > 0 ? Dnnl.queryDesc(pd, dnnl_query_scratchpad_md)
+            context = new ExecContext(engine, scratchpadBytes > 0 ? Dnnl.queryDesc(pd, dnnl_query_scratchpad_md)
                     : null, scratchpadBytes, DNNL_ARG_SCRATCHPAD);
         }
         boolean ok = false;
@@ -118,9 +118,18 @@ final class NativePrimitive {
         return contexts.size();
     }
 
+    /** Frees each primitive that is not null ({@link #free()}). */
+    static void freeAll(NativePrimitive... primitives) {
+        for (NativePrimitive p : primitives) {
+            if (p != null) {
+                p.free();
+            }
+        }
+    }
+
     /** Destroys the primitive and frees the contexts; no call may be running. */
     void free() {
-        Dnnl.ExecContext c;
+        ExecContext c;
         while ((c = contexts.poll()) != null) {
             c.free();
         }

@@ -10,15 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 
 import dev.conv4j.DType;
 import dev.conv4j.MemoryFormat;
@@ -26,6 +25,7 @@ import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.backend.MemoryFormats;
+import dev.conv4j.backend.TensorContract;
 import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.ConvSpec;
 import dev.conv4j.spec.Tuples;
@@ -76,7 +76,7 @@ final class OneDnnConvKernel implements ConvKernel {
         }
     }
 
-    private final OneDnnBackend backend;
+    private final OneDnnRuntime runtime;
     private final dnnl_engine engine;
     private final ConvSpec spec;
     private final Tensor weight;
@@ -97,23 +97,22 @@ final class OneDnnConvKernel implements ConvKernel {
     private final PlanCache<ConvPlan> plans = new PlanCache<>(CACHE_CAPACITY);
     /** How each problem shape runs (planKey with the thread setting in place of the count). */
     private final Map<List<Long>, Choice> choices = new ConcurrentHashMap<>();
-    /** Weights in each layout a primitive chose; guarded by {@code this}. */
+    /** Weights in each layout a primitive chose; guarded by itself. */
     private final List<PackedWeights> packed = new ArrayList<>();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias,
-            boolean relu) {
-        this(backend, engine, spec, weight, bias, relu, Arithmetic.F32);
+    OneDnnConvKernel(OneDnnRuntime runtime, ConvSpec spec, Tensor weight, Tensor bias, boolean relu) {
+        this(runtime, spec, weight, bias, relu, Arithmetic.F32);
     }
 
-    OneDnnConvKernel(OneDnnBackend backend, dnnl_engine engine, ConvSpec spec, Tensor weight, Tensor bias,
-            boolean relu, Arithmetic arithmetic) {
-        this.backend = backend;
+    OneDnnConvKernel(OneDnnRuntime runtime, ConvSpec spec, Tensor weight, Tensor bias, boolean relu,
+            Arithmetic arithmetic) {
+        this.runtime = runtime;
         this.relu = relu;
         this.arithmetic = arithmetic;
         this.weightAbsSum = relu ? absSum(weight) : 0;
         this.biasAbsMax = relu && bias != null ? OwnKernels.absMax(bias) : 0;
-        this.engine = engine;
+        this.engine = runtime.engine();
         this.spec = spec;
         this.weight = weight;
         this.bias = bias;
@@ -126,8 +125,8 @@ final class OneDnnConvKernel implements ConvKernel {
             throw new IllegalArgumentException("the problem's spec " + problem.spec()
                     + " is not the one the kernel was prepared for: " + spec);
         }
-        OneDnnBackend.checkFloat("input", input, problem.batchedInputShape());
-        OneDnnBackend.checkFloat("output", output, problem.batchedOutputShape());
+        TensorContract.require("input", input, DType.FLOAT32, problem.batchedInputShape());
+        TensorContract.require("output", output, DType.FLOAT32, problem.batchedOutputShape());
         MemoryFormat format = MemoryFormats.allContiguous(input, output) ? MemoryFormat.CONTIGUOUS
                 : channelsLastRoute(problem, input, output) ? MemoryFormat.CHANNELS_LAST : null;
         if (format == null) {
@@ -142,13 +141,13 @@ final class OneDnnConvKernel implements ConvKernel {
             return;
         }
         boolean fused = relu && fusable(input);
-        int max = backend.threads();
+        int max = runtime.threads();
         Choice choice = choice(problem, fused, format, max, input, output);
-        int threads = backend.callThreads().acquire(choice.threads(), max);
+        int threads = runtime.callThreads().acquire(choice.threads(), max);
         try {
             runOn(choice.route(), threads, problem, fused, format, input, output);
         } finally {
-            backend.callThreads().release(threads);
+            runtime.callThreads().release(threads);
         }
     }
 
@@ -184,7 +183,7 @@ final class OneDnnConvKernel implements ConvKernel {
     /** Runs the call on the primitive made for {@code threads} threads. */
     private void run(int threads, ConvProblem problem, boolean fused, MemoryFormat format, Tensor input,
             Tensor output) {
-        backend.applyThreads(threads);
+        runtime.applyThreads(threads);
         ConvPlan plan = plans.acquire(planKey(problem, fused, format, threads), k -> createPlan(problem, fused, format));
         try {
             plan.run(problem, input, output);
@@ -204,7 +203,7 @@ final class OneDnnConvKernel implements ConvKernel {
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
         return CallThreads.kept(choices, planKey(problem, fused, format, max), 4 * CACHE_CAPACITY, () -> {
-            CallThreads tuner = backend.callThreads();
+            CallThreads tuner = runtime.callThreads();
             int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
             List<Route> routes = routes(problem, format, input, output);
             Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(routes)), routes.stream()
@@ -368,8 +367,8 @@ final class OneDnnConvKernel implements ConvKernel {
     /** As {@link #implementation(ConvProblem)} for tensors in {@code format}. */
     String implementation(ConvProblem problem, MemoryFormat format) {
         checkOpen();
-        int threads = backend.threads();
-        backend.applyThreads(threads);
+        int threads = runtime.threads();
+        runtime.applyThreads(threads);
         ConvPlan plan = plans.acquire(planKey(problem, relu, format, threads), k -> createPlan(problem, relu, format));
         try {
             return plan.primitive.implInfo();
@@ -400,8 +399,8 @@ final class OneDnnConvKernel implements ConvKernel {
      */
     int[] postOpEltwiseAlgorithms(ConvProblem problem) {
         checkOpen();
-        int threads = backend.threads();
-        backend.applyThreads(threads);
+        int threads = runtime.threads();
+        runtime.applyThreads(threads);
         ConvPlan plan = plans.acquire(planKey(problem, relu, MemoryFormat.CONTIGUOUS, threads),
                 k -> createPlan(problem, relu, MemoryFormat.CONTIGUOUS));
         try {
@@ -417,28 +416,27 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     /** Number of distinct prepacked weight layouts, for tests. */
-    synchronized int packedLayouts() {
-        return packed.size();
+    int packedLayouts() {
+        synchronized (packed) {
+            return packed.size();
+        }
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
         plans.close();
-        synchronized (this) {
+        synchronized (packed) {
             for (PackedWeights w : new ArrayList<>(packed)) {
-                w.unref();
+                w.unref(); // the kernel's reference
             }
         }
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("the prepared " + spec.opName() + " kernel is closed");
         }
     }
@@ -469,115 +467,51 @@ final class OneDnnConvKernel implements ConvKernel {
         return Arrays.asList(key);
     }
 
-    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format) {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         String what = spec.opName() + " for " + problem.key() + (format == MemoryFormat.CONTIGUOUS ? "" : " " + format);
         boolean bf16Memory = arithmetic == Arithmetic.BF16_MEMORY;
-        dnnl_primitive_attr attr = Dnnl.createAttr(fused, arithmetic == Arithmetic.BF16_FPMATH);
-        dnnl_memory_desc src = null;
-        dnnl_memory_desc weights = null;
-        dnnl_memory_desc biasDesc = null;
-        dnnl_memory_desc dst = null;
-        NativePrimitive primitive = null;
-        try (PointerScope scope = new PointerScope()) {
-            weights = Dnnl.anyDesc(d.weights, bf16Memory ? dnnl_bf16 : dnnl_f32);
-            biasDesc = d.bias == null ? null : Dnnl.denseDesc(d.bias);
-            LongPointer strides = new LongPointer(d.strides);
-            LongPointer dilates = new LongPointer(d.dilates);
-            LongPointer padL = new LongPointer(d.padLeft);
-            LongPointer padR = new LongPointer(d.padRight);
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            int[] layouts = bf16Memory ? bf16Layouts(format) : new int[] {USER_LAYOUT};
-            for (int i = 0; i < layouts.length; i++) {
-                Dnnl.destroy(src);
-                Dnnl.destroy(dst);
-                boolean user = layouts[i] == USER_LAYOUT;
-                src = user ? Dnnl.desc(d.srcView, format) : layoutDesc(d.srcView, layouts[i], dnnl_bf16);
-                dst = user ? Dnnl.desc(d.dst, format) : layoutDesc(d.dst, layouts[i], dnnl_f32);
-                int status = d.transposed
-                        ? dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                                dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr)
-                        : dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                                dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr);
-                boolean last = i == layouts.length - 1;
-                if (status != dnnl_success && !last) {
-                    continue;
-                }
-                Dnnl.check(status, (d.transposed ? "deconvolution_forward for " : "convolution_forward for ") + what
-                        + " (" + d + ")");
-                String impl = Dnnl.implInfo(pd);
-                if (last || !(impl.contains("ref") || impl.contains("gemm"))) {
-                    break;
-                }
-                Dnnl.destroy(pd); // no JIT kernel for this layout: try the next
-            }
-            primitive = new NativePrimitive(engine, pd, what);
-            PackedWeights w = packedWeights(primitive.query(dnnl_query_weights_md, 0), d);
+        try (Owned temps = new Owned(); Owned parts = new Owned()) {
+            dnnl_primitive_attr attr = temps.add(Dnnl.createAttr(fused, arithmetic == Arithmetic.BF16_FPMATH));
+            NativePrimitive primitive = parts.add(new NativePrimitive(engine, bf16Memory
+                    ? bf16Convolution(d, format, attr, what)
+                    : PrimitiveFactory.f32Convolution(engine, d, format, attr, what), what), NativePrimitive::free);
+            PackedWeights w = parts.add(packedWeights(primitive.query(dnnl_query_weights_md, 0), d), PackedWeights::unref);
             NativePrimitive tailCopy = null;
             NativePrimitive srcCopy = null;
-            try {
-                if (bf16Memory) {
-                    // a tail only comes with contiguous tensors: format's strides of userDst
-                    tailCopy = createReorder(primitive.query(dnnl_query_dst_md, 0),
-                            Dnnl.stridedDesc(d.dst, format.strides(d.userDst)), true, "output copy of " + what);
-                    srcCopy = createReorder(Dnnl.stridedDesc(d.srcView, format.strides(d.src)),
-                            primitive.query(dnnl_query_src_md, 0), false, "input conversion of " + what);
-                } else {
-                    if (d.hasTail()) {
-                        tailCopy = createCopy(d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
-                                "output copy of " + what);
-                    }
-                    if (d.hasSrcView()) {
-                        srcCopy = createCopy(d.srcView, Dnnl.denseStrides(d.src), Dnnl.denseStrides(d.srcView),
-                                "input copy of " + what);
-                    }
+            if (bf16Memory) {
+                // a tail only comes with contiguous tensors: format's strides of userDst
+                dnnl_memory_desc userDst = temps.add(Dnnl.stridedDesc(d.dst, format.strides(d.userDst)));
+                dnnl_memory_desc chosenDst = primitive.query(dnnl_query_dst_md, 0);
+                tailCopy = Dnnl.equal(chosenDst, userDst) ? null
+                        : PrimitiveFactory.reorder(engine, chosenDst, userDst, "output copy of " + what);
+                parts.add(tailCopy, NativePrimitive::free);
+                srcCopy = parts.add(PrimitiveFactory.reorder(engine, temps.add(Dnnl.stridedDesc(d.srcView,
+                        format.strides(d.src))), primitive.query(dnnl_query_src_md, 0), "input conversion of " + what),
+                        NativePrimitive::free);
+            } else {
+                if (d.hasTail()) {
+                    tailCopy = parts.add(copy(temps, d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),
+                            "output copy of " + what), NativePrimitive::free);
                 }
-            } catch (RuntimeException e) {
-                if (tailCopy != null) {
-                    tailCopy.free();
+                if (d.hasSrcView()) {
+                    srcCopy = parts.add(copy(temps, d.srcView, Dnnl.denseStrides(d.src), Dnnl.denseStrides(d.srcView),
+                            "input copy of " + what), NativePrimitive::free);
                 }
-                w.unref();
-                throw e;
             }
             ConvPlan plan = new ConvPlan(d, primitive, w, tailCopy, srcCopy, fused);
-            primitive = null;
+            parts.handOver();
             return plan;
-        } finally {
-            Dnnl.destroy(attr);
-            Dnnl.destroy(src);
-            Dnnl.destroy(weights);
-            Dnnl.destroy(biasDesc);
-            Dnnl.destroy(dst);
-            if (primitive != null) {
-                primitive.free();
-            }
         }
     }
 
-    /** A oneDNN reorder copying {@code dims} elements between two plain layouts given by strides. */
-    private NativePrimitive createCopy(long[] dims, long[] fromStrides, long[] toStrides, String what) {
-        dnnl_memory_desc from = Dnnl.stridedDesc(dims, fromStrides);
-        dnnl_memory_desc to = Dnnl.stridedDesc(dims, toStrides);
-        dnnl_primitive_attr attr = Dnnl.createAttr();
-        try {
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, attr), "reorder for " + what);
-            return new NativePrimitive(engine, pd, what);
-        } finally {
-            Dnnl.destroy(attr);
-            Dnnl.destroy(from);
-            Dnnl.destroy(to);
-        }
+    /** A oneDNN reorder copying {@code dims} f32 elements between two plain layouts given by strides. */
+    private NativePrimitive copy(Owned owned, long[] dims, long[] fromStrides, long[] toStrides, String what) {
+        return PrimitiveFactory.reorder(engine, owned.add(Dnnl.stridedDesc(dims, fromStrides)),
+                owned.add(Dnnl.stridedDesc(dims, toStrides)), what);
     }
 
     // ---------------------------------------------------------------- bf16 memory
-
-    /** The layout the f32 route uses: the caller's tensors'. */
-    private static final int USER_LAYOUT = -1;
-    /** The bf16 route's layouts: oneDNN's 16-channel blocks ({@code nChw16c} and kin), or {@code nxc}. */
-    private static final int BLOCKED_16C = 0;
-    private static final int NXC = 1;
 
     /**
      * The layouts the bf16 route tries, best first; the last is taken even without a JIT kernel.
@@ -586,36 +520,37 @@ final class OneDnnConvKernel implements ConvKernel {
      * their own layout, so the conversion is a plain elementwise pass. Plain NC(D)(H)W itself gets
      * only gemm or reference kernels for bf16 in oneDNN 3.8.
      */
-    private static int[] bf16Layouts(MemoryFormat format) {
-        return format == MemoryFormat.CHANNELS_LAST ? new int[] {NXC} : new int[] {BLOCKED_16C, NXC};
-    }
-
-    /** A descriptor of {@code dims} in one of the bf16 route's layouts. */
-    private static dnnl_memory_desc layoutDesc(long[] dims, int layout, int dataType) {
-        return layout == NXC ? Dnnl.stridedDesc(dims, Dnnl.nxcStrides(dims), dataType)
-                : Dnnl.blocked16cDesc(dims, dataType);
+    private static PrimitiveFactory.Layout[] bf16Layouts(MemoryFormat format) {
+        return format == MemoryFormat.CHANNELS_LAST ? new PrimitiveFactory.Layout[] {PrimitiveFactory.Layout.NXC}
+                : new PrimitiveFactory.Layout[] {PrimitiveFactory.Layout.BLOCKED_16C, PrimitiveFactory.Layout.NXC};
     }
 
     /**
-     * A reorder from {@code from} to {@code to} (converting data types, rounding to nearest even);
-     * for the destination ({@code toUser}) null when the two are equal. One of the two belongs to
-     * the convolution's primitive descriptor, the other (the caller's tensor: {@code to} with
-     * {@code toUser}, else {@code from}) was created for this call and is destroyed here.
+     * The bf16 memory route's primitive descriptor: bf16 source and weights, f32 bias and
+     * destination, in the first of {@link #bf16Layouts} that has a JIT kernel (else the last).
      */
-    private NativePrimitive createReorder(dnnl_memory_desc from, dnnl_memory_desc to, boolean toUser, String what) {
-        dnnl_memory_desc created = toUser ? to : from;
-        dnnl_primitive_attr attr = null;
-        try {
-            if (toUser && Dnnl.equal(from, to)) {
-                return null;
+    private dnnl_primitive_desc bf16Convolution(OneDnnAdapter.ConvDesc d, MemoryFormat format,
+            dnnl_primitive_attr attr, String what) {
+        PrimitiveFactory.Layout[] layouts = bf16Layouts(format);
+        try (Owned owned = new Owned()) {
+            dnnl_memory_desc weights = owned.add(Dnnl.anyDesc(d.weights, dnnl_bf16));
+            dnnl_memory_desc bias = owned.add(PrimitiveFactory.biasDesc(d));
+            for (int i = 0;; i++) {
+                PrimitiveFactory.ConvDescs descs = new PrimitiveFactory.ConvDescs(
+                        owned.add(PrimitiveFactory.desc(d.srcView, layouts[i], dnnl_bf16)), weights, bias,
+                        owned.add(PrimitiveFactory.desc(d.dst, layouts[i], dnnl_f32)));
+                if (i == layouts.length - 1) {
+                    return PrimitiveFactory.convolution(engine, d, descs, d.padLeft, d.padRight, attr, what);
+                }
+                dnnl_primitive_desc pd = new dnnl_primitive_desc();
+                if (PrimitiveFactory.tryConvolution(pd, engine, d, descs, d.padLeft, d.padRight, attr) == dnnl_success) {
+                    String impl = Dnnl.implInfo(pd);
+                    if (!(impl.contains("ref") || impl.contains("gemm"))) {
+                        return pd;
+                    }
+                    Dnnl.destroy(pd); // no JIT kernel for this layout: try the next
+                }
             }
-            attr = Dnnl.createAttr();
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, attr), "reorder for " + what);
-            return new NativePrimitive(engine, pd, what);
-        } finally {
-            Dnnl.destroy(attr);
-            Dnnl.destroy(created);
         }
     }
 
@@ -623,69 +558,15 @@ final class OneDnnConvKernel implements ConvKernel {
      * The weights in the layout {@code chosen}, reordered from PyTorch's layout the first time
      * this layout is asked for. The result carries one reference for the caller.
      */
-    private synchronized PackedWeights packedWeights(dnnl_memory_desc chosen, OneDnnAdapter.ConvDesc d) {
-        checkOpen();
-        for (PackedWeights w : packed) {
-            if (Dnnl.equal(w.desc, chosen)) {
-                w.refs++;
-                return w;
-            }
-        }
-        dnnl_memory_desc user = Dnnl.stridedDesc(d.weights, d.userWeightStrides);
-        dnnl_memory_desc desc = Dnnl.cloneDesc(chosen);
-        BytePointer data = null;
-        dnnl_primitive_attr attr = null;
-        try {
-            data = Dnnl.allocateAligned(Dnnl.size(desc));
-            attr = Dnnl.createAttr();
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, user, engine, desc, engine, attr),
-                    "reorder of the " + spec.opName() + " weights " + Tuples.list(spec.weightShape()));
-            NativePrimitive reorder = new NativePrimitive(engine, pd, "weights reorder of " + spec.opName());
-            try {
-                reorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new dnnl_memory_desc[] {user, desc},
-                        new Pointer[] {weight.pointer(), data});
-                Reference.reachabilityFence(weight);
-            } finally {
-                reorder.free();
-            }
-            PackedWeights w = new PackedWeights(desc, data);
-            packed.add(w);
-            w.refs = 2; // the kernel's and the caller's
-            data = null;
-            desc = null;
-            return w;
-        } finally {
-            Dnnl.destroy(user);
-            Dnnl.destroy(attr);
-            if (desc != null) {
-                Dnnl.destroy(desc);
-            }
-            if (data != null) {
-                data.close();
-            }
-        }
-    }
-
-    /** Weights in one oneDNN layout; freed when the kernel and every plan using them let go. */
-    private final class PackedWeights {
-        final dnnl_memory_desc desc;
-        final BytePointer data;
-        int refs;
-
-        PackedWeights(dnnl_memory_desc desc, BytePointer data) {
-            this.desc = desc;
-            this.data = data;
-        }
-
-        void unref() {
-            synchronized (OneDnnConvKernel.this) {
-                if (--refs == 0) {
-                    packed.remove(this);
-                    Dnnl.destroy(desc);
-                    data.close();
+    private PackedWeights packedWeights(dnnl_memory_desc chosen, OneDnnAdapter.ConvDesc d) {
+        synchronized (packed) {
+            checkOpen();
+            return PackedWeights.acquire(packed, chosen, () -> {
+                try (Owned owned = new Owned()) {
+                    return PrimitiveFactory.packWeights(engine, owned.add(PrimitiveFactory.userWeights(d, dnnl_f32)),
+                            chosen, weight, "weights reorder of " + spec.opName() + " " + Tuples.list(spec.weightShape()));
                 }
-            }
+            });
         }
     }
 
@@ -791,13 +672,7 @@ final class OneDnnConvKernel implements ConvKernel {
             for (BytePointer b : dstBuffers) {
                 b.close();
             }
-            primitive.free();
-            if (tailCopy != null) {
-                tailCopy.free();
-            }
-            if (srcCopy != null) {
-                srcCopy.free();
-            }
+            NativePrimitive.freeAll(primitive, tailCopy, srcCopy);
             weights.unref();
         }
     }
@@ -807,7 +682,8 @@ final class OneDnnConvKernel implements ConvKernel {
     /**
      * Writes the bias into the output positions outside the box {@code [0, computed)} of every
      * plane (all positions when {@code computed} is null); the rest stays as it is. Without
-     * bias those positions keep the caller's zeros. With {@code relu} the bias written is
+     * bias those positions keep the zeros written before ({@code fillZero}: the output's
+     * contents on entry are unspecified). With {@code relu} the bias written is
      * {@code relu(bias)} (zeros stay zeros), as the primitive's post-op made the rest.
      */
     private void fillBias(Tensor output, long batch, long[] computed, boolean relu) {
@@ -849,12 +725,12 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     static void checkWeights(ConvSpec spec, Tensor weight, Tensor bias) {
-        OneDnnBackend.checkFloat("weight", weight, spec.weightShape());
+        TensorContract.require("weight", weight, DType.FLOAT32, spec.weightShape());
         if (spec.bias()) {
             if (bias == null) {
                 throw new IllegalArgumentException(spec.opName() + " was built with bias=True but got no bias tensor");
             }
-            OneDnnBackend.checkFloat("bias", bias, new long[] {spec.outChannels()});
+            TensorContract.require("bias", bias, DType.FLOAT32, new long[] {spec.outChannels()});
         } else if (bias != null) {
             throw new IllegalArgumentException(spec.opName() + " was built with bias=False but got a bias tensor");
         }

@@ -4,6 +4,7 @@ import dev.conv4j.DType;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.QuantizedBackend;
 import dev.conv4j.backend.QuantizedConvKernel;
+import dev.conv4j.backend.TensorContract;
 import dev.conv4j.reference.QuantizedReference;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.PoolProblem;
@@ -16,15 +17,16 @@ import dev.conv4j.spec.QuantizedConvSpec;
  * PyTorch's, which oneDNN's u8 pooling does not promise.
  */
 final class OneDnnQuantized implements QuantizedBackend {
-    private final OneDnnBackend backend;
+    private final OneDnnRuntime runtime;
 
-    OneDnnQuantized(OneDnnBackend backend) {
-        this.backend = backend;
+    OneDnnQuantized(OneDnnRuntime runtime) {
+        this.runtime = runtime;
     }
 
     @Override
     public QuantizedConvKernel prepareConv(QuantizedConvSpec spec, Tensor weight, double[] weightScales, Tensor bias) {
-        if (weight.dtype() != DType.INT8 || !java.util.Arrays.equals(weight.shape(), spec.conv().weightShape())) {
+        TensorContract.require("weight", weight, DType.INT8, spec.conv().weightShape());
+        if (!java.util.Arrays.equals(weight.shape(), spec.conv().weightShape())) {
             throw new IllegalArgumentException("weight must be INT8 of shape "
                     + java.util.Arrays.toString(spec.conv().weightShape()) + ", but got " + weight);
         }
@@ -33,9 +35,9 @@ final class OneDnnQuantized implements QuantizedBackend {
                     + weightScales.length);
         }
         if (bias != null) {
-            OneDnnBackend.checkFloat("bias", bias, new long[] {spec.conv().outChannels()});
+            TensorContract.require("bias", bias, DType.FLOAT32, new long[] {spec.conv().outChannels()});
         }
-        return new OneDnnQuantizedConvKernel(backend, backend.engine(), spec, weight, weightScales, bias);
+        return new OneDnnQuantizedConvKernel(runtime, spec, weight, weightScales, bias);
     }
 
     @Override

@@ -5,17 +5,15 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
-import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.PointerScope;
 
 import dev.conv4j.DType;
 import dev.conv4j.MemoryFormat;
@@ -49,7 +47,7 @@ import dev.conv4j.spec.QuantizedConvSpec;
  * {@link QuantizedReference}, route {@link OneDnnAdapter.Route#OWN_QUANTIZED_REFERENCE}.
  */
 final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
-    private final OneDnnBackend backend;
+    private final OneDnnRuntime runtime;
     private final dnnl_engine engine;
     private final QuantizedConvSpec spec;
     private final Tensor weight;
@@ -63,18 +61,18 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
     /** Per output channel, the sum of its integer weights (for the zero-point fold); null when transposed. */
     private final long[] weightSums;
     private final PlanCache<Int8Plan> plans = new PlanCache<>(OneDnnConvKernel.CACHE_CAPACITY);
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    OneDnnQuantizedConvKernel(OneDnnBackend backend, dnnl_engine engine, QuantizedConvSpec spec, Tensor weight,
-            double[] weightScales, Tensor bias) {
-        this.backend = backend;
-        this.engine = engine;
+    OneDnnQuantizedConvKernel(OneDnnRuntime runtime, QuantizedConvSpec spec, Tensor weight, double[] weightScales,
+            Tensor bias) {
+        this.runtime = runtime;
+        this.engine = runtime.engine();
         this.spec = spec;
         this.weight = weight;
         this.bias = bias;
         this.weightScales = weightScales.clone();
         this.fallback = QuantizedReference.INSTANCE.prepareConv(spec, weight, weightScales, bias);
-        this.weightSums = spec.conv().transposed() ? null : weightSums(weight, spec.conv().outChannels());
+        this.weightSums = foldsZeroPoint() ? weightSums(weight, spec.conv().outChannels()) : null;
         float[] ws = new float[weightScales.length];
         for (int i = 0; i < ws.length; i++) {
             ws[i] = (float) weightScales[i];
@@ -106,21 +104,8 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
 
     /** Whether the convolution pads its source explicitly with the zero point (any padding, not transposed). */
     private static boolean padsExplicitly(ConvProblem p) {
-        return !p.spec().transposed() && (java.util.Arrays.stream(p.padBefore()).anyMatch(v -> v > 0)
-                || java.util.Arrays.stream(p.padAfter()).anyMatch(v -> v > 0));
-    }
-
-    /** Strides of {@code [N, C, spatial...]} with the channels innermost (nwc, nhwc, ndhwc), for any rank. */
-    private static long[] channelsInnermost(long[] dims) {
-        long[] strides = new long[dims.length];
-        long s = dims[1];
-        strides[1] = 1;
-        for (int i = dims.length - 1; i >= 2; i--) {
-            strides[i] = s;
-            s *= dims[i];
-        }
-        strides[0] = s;
-        return strides;
+        return !p.spec().transposed() && (Arrays.stream(p.padBefore()).anyMatch(v -> v > 0)
+                || Arrays.stream(p.padAfter()).anyMatch(v -> v > 0));
     }
 
     /** The source dims the primitive reads: the input's, plus the explicit padding. */
@@ -136,7 +121,7 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
 
     @Override
     public void forward(ConvProblem problem, Tensor input, double inputScale, long inputZeroPoint, Tensor output) {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("the prepared quantized " + spec.opName() + " kernel is closed");
         }
         if (!problem.spec().equals(spec.conv())) {
@@ -147,10 +132,10 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
             fallback.forward(problem, input, inputScale, inputZeroPoint, output);
             return;
         }
-        backend.applyThreads();
+        runtime.applyThreads();
         MemoryFormat in = input.memoryFormat();
         MemoryFormat out = output.memoryFormat();
-        Int8Plan plan = plans.acquire(Arrays.asList(problem.key(), backend.threads(), in, out),
+        Int8Plan plan = plans.acquire(Arrays.asList(problem.key(), runtime.threads(), in, out),
                 k -> createPlan(problem, in, out));
         try {
             plan.run(input, inputScale, inputZeroPoint, output);
@@ -161,14 +146,22 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
 
     /** The implementation oneDNN chose for {@code problem}, e.g. {@code brg_conv_fwd:avx512_core_vnni}, for tests and the bench. */
     String implementation(ConvProblem problem, MemoryFormat format) {
-        backend.applyThreads();
-        Int8Plan plan = plans.acquire(Arrays.asList(problem.key(), backend.threads(), format, format),
+        runtime.applyThreads();
+        Int8Plan plan = plans.acquire(Arrays.asList(problem.key(), runtime.threads(), format, format),
                 k -> createPlan(problem, format, format));
         try {
             return plan.primitive.implInfo();
         } finally {
             plans.release(plan);
         }
+    }
+
+    /**
+     * Whether the source zero point is folded into the bias (convolutions, see the class
+     * comment), else passed to oneDNN as an attribute (transposed convolutions).
+     */
+    private boolean foldsZeroPoint() {
+        return !spec.conv().transposed();
     }
 
     /** oneDNN's mask of per-output-channel weight scales: dimension O, or G and O/G for grouped weights. */
@@ -179,147 +172,62 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         return spec.conv().groups() == 1 ? 1 : (1 | 2);
     }
 
-    @SuppressWarnings("try") // the scope frees the temporaries JavaCPP allocates inside it
     private Int8Plan createPlan(ConvProblem problem, MemoryFormat inFormat, MemoryFormat outFormat) {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         ConvSpec s = spec.conv();
         String what = "quantized " + spec.opName() + " for " + problem.key();
-        boolean folded = !s.transposed();
+        boolean folded = foldsZeroPoint();
         boolean explicit = padsExplicitly(problem);
         long[] srcDims = primitiveSrc(problem);
         long[] inDims = problem.batchedInputShape(); // d.src is already padded on the adapter's own-pad route
-        long[] padLeft = explicit ? new long[s.dims()] : d.padLeft;
-        long[] padRight = explicit ? new long[s.dims()] : d.padRight;
-        dnnl_primitive_attr attr = Dnnl.createInt8Attr(weightScaleMask(), spec.relu(), !folded);
-        dnnl_memory_desc userSrc = null;
-        dnnl_memory_desc userDst = null;
-        dnnl_memory_desc src = null;
-        dnnl_memory_desc weights = null;
-        dnnl_memory_desc biasDesc = null;
-        dnnl_memory_desc dst = null;
-        NativePrimitive primitive = null;
-        NativePrimitive srcReorder = null;
-        NativePrimitive dstReorder = null;
-        dnnl_memory_desc paddedInterior = null;
-        BytePointer packed = null;
-        try (PointerScope scope = new PointerScope()) {
-            userSrc = Dnnl.stridedDesc(inDims, inFormat.strides(inDims), dnnl_u8);
-            userDst = Dnnl.stridedDesc(d.dst, outFormat.strides(d.dst), dnnl_u8);
-            // the explicitly padded buffer is ours: channels-last, the layout int8 kernels read
-            src = explicit ? Dnnl.stridedDesc(srcDims, channelsInnermost(srcDims), dnnl_u8)
-                    : Dnnl.anyDesc(srcDims, dnnl_u8);
-            weights = Dnnl.anyDesc(d.weights, dnnl_s8);
+        try (Owned temps = new Owned(); Owned parts = new Owned()) {
+            dnnl_primitive_attr attr = temps.add(Dnnl.createInt8Attr(weightScaleMask(), spec.relu(), !folded));
+            dnnl_memory_desc userSrc = temps.add(Dnnl.stridedDesc(inDims, inFormat.strides(inDims), dnnl_u8));
+            dnnl_memory_desc userDst = temps.add(Dnnl.stridedDesc(d.dst, outFormat.strides(d.dst), dnnl_u8));
+            // the explicitly padded buffer is ours: channels-last, the layout int8 kernels read;
             // folded: always a bias, the call's zero-point term
-            biasDesc = d.bias == null && !folded ? null : Dnnl.denseDesc(new long[] {s.outChannels()});
-            dst = Dnnl.anyDesc(d.dst, dnnl_u8);
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            LongPointer strides = new LongPointer(d.strides);
-            LongPointer dilates = new LongPointer(d.dilates);
-            LongPointer padL = new LongPointer(padLeft);
-            LongPointer padR = new LongPointer(padRight);
-            if (s.transposed()) {
-                Dnnl.check(dnnl_deconvolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                        dnnl_deconvolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
-                        "int8 deconvolution_forward for " + what + " (" + d + ")");
-            } else {
-                Dnnl.check(dnnl_convolution_forward_primitive_desc_create(pd, engine, dnnl_forward_inference,
-                        dnnl_convolution_direct, src, weights, biasDesc, dst, strides, dilates, padL, padR, attr),
-                        "int8 convolution_forward for " + what + " (" + d + ")");
-            }
-            primitive = new NativePrimitive(engine, pd, what);
+            PrimitiveFactory.ConvDescs descs = new PrimitiveFactory.ConvDescs(
+                    temps.add(explicit ? PrimitiveFactory.desc(srcDims, PrimitiveFactory.Layout.NXC, dnnl_u8)
+                            : Dnnl.anyDesc(srcDims, dnnl_u8)),
+                    temps.add(Dnnl.anyDesc(d.weights, dnnl_s8)),
+                    temps.add(d.bias == null && !folded ? null : Dnnl.denseDesc(new long[] {s.outChannels()})),
+                    temps.add(Dnnl.anyDesc(d.dst, dnnl_u8)));
+            long[] noPadding = new long[s.dims()];
+            NativePrimitive primitive = parts.add(new NativePrimitive(engine, PrimitiveFactory.convolution(engine, d,
+                    descs, explicit ? noPadding : d.padLeft, explicit ? noPadding : d.padRight, attr, what), what),
+                    NativePrimitive::free);
             dnnl_memory_desc chosenSrc = primitive.query(dnnl_query_src_md, 0);
-            dnnl_memory_desc chosenWeights = primitive.query(dnnl_query_weights_md, 0);
             dnnl_memory_desc chosenDst = primitive.query(dnnl_query_dst_md, 0);
+            NativePrimitive srcReorder = null;
             if (explicit) {
                 // rows are copied into the padded buffer from a dense channels-innermost copy of the
                 // input (a oneDNN reorder, unless the input is laid out so already)
-                if (!java.util.Arrays.equals(inFormat.strides(inDims), channelsInnermost(inDims))) {
-                    paddedInterior = Dnnl.stridedDesc(inDims, channelsInnermost(inDims), dnnl_u8);
-                    srcReorder = createReorder(userSrc, paddedInterior, "channels-innermost copy of " + what);
+                if (!Arrays.equals(inFormat.strides(inDims), Dnnl.nxcStrides(inDims))) {
+                    srcReorder = PrimitiveFactory.reorder(engine, userSrc,
+                            temps.add(PrimitiveFactory.desc(inDims, PrimitiveFactory.Layout.NXC, dnnl_u8)),
+                            "channels-innermost copy of " + what);
                 }
             } else if (!Dnnl.equal(chosenSrc, userSrc)) {
-                srcReorder = createReorder(userSrc, chosenSrc, "input reorder of " + what);
+                srcReorder = PrimitiveFactory.reorder(engine, userSrc, chosenSrc, "input reorder of " + what);
             }
-            if (!Dnnl.equal(chosenDst, userDst)) {
-                dstReorder = createReorder(chosenDst, userDst, "output reorder of " + what);
-            }
-            packed = packWeights(d, chosenWeights);
+            parts.add(srcReorder, NativePrimitive::free);
+            NativePrimitive dstReorder = parts.add(Dnnl.equal(chosenDst, userDst) ? null
+                    : PrimitiveFactory.reorder(engine, chosenDst, userDst, "output reorder of " + what),
+                    NativePrimitive::free);
+            BytePointer packed = parts.add(PrimitiveFactory.packWeights(engine,
+                    temps.add(PrimitiveFactory.userWeights(d, dnnl_s8)), primitive.query(dnnl_query_weights_md, 0),
+                    weight, "weights reorder of quantized " + spec.opName()), BytePointer::close);
             Int8Plan plan = new Int8Plan(primitive, srcReorder, dstReorder, packed,
-                    explicit ? new ZeroPointPadding(inDims, srcDims, problem.padBefore()) : null, folded);
-            primitive = null;
-            srcReorder = null;
-            dstReorder = null;
-            packed = null;
+                    explicit ? new ZeroPointPadding(inDims, srcDims, problem.padBefore()) : null);
+            parts.handOver();
             return plan;
-        } finally {
-            Dnnl.destroy(attr);
-            Dnnl.destroy(userSrc);
-            Dnnl.destroy(userDst);
-            Dnnl.destroy(src);
-            Dnnl.destroy(weights);
-            Dnnl.destroy(biasDesc);
-            Dnnl.destroy(dst);
-            Dnnl.destroy(paddedInterior);
-            if (primitive != null) {
-                primitive.free();
-            }
-            if (srcReorder != null) {
-                srcReorder.free();
-            }
-            if (dstReorder != null) {
-                dstReorder.free();
-            }
-            if (packed != null) {
-                packed.close();
-            }
-        }
-    }
-
-    private NativePrimitive createReorder(dnnl_memory_desc from, dnnl_memory_desc to, String what) {
-        dnnl_primitive_attr attr = Dnnl.createAttr();
-        try {
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, engine, to, engine, attr), "reorder for " + what);
-            return new NativePrimitive(engine, pd, what);
-        } finally {
-            Dnnl.destroy(attr);
-        }
-    }
-
-    /**
-     * The s8 weights reordered from PyTorch's layout into the one the primitive chose (with the
-     * zero-point compensation oneDNN's layout may carry, which the reorder computes).
-     */
-    private BytePointer packWeights(OneDnnAdapter.ConvDesc d, dnnl_memory_desc chosen) {
-        dnnl_memory_desc user = Dnnl.stridedDesc(d.weights, d.userWeightStrides, dnnl_s8);
-        BytePointer data = Dnnl.allocateAligned(Dnnl.size(chosen));
-        try {
-            NativePrimitive reorder = createReorder(user, chosen, "weights reorder of quantized " + spec.opName());
-            try {
-                reorder.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, new dnnl_memory_desc[] {user, chosen},
-                        new Pointer[] {weight.pointer(), data});
-                Reference.reachabilityFence(weight);
-            } finally {
-                reorder.free();
-            }
-            BytePointer result = data;
-            data = null;
-            return result;
-        } finally {
-            Dnnl.destroy(user);
-            if (data != null) {
-                data.close();
-            }
         }
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
         plans.close();
         fallback.close();
@@ -336,17 +244,14 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
         final BytePointer weights;
         /** How the source is padded into a buffer first, or null. */
         final ZeroPointPadding padding;
-        /** Whether the source zero point is folded into the bias (else an attribute). */
-        final boolean folded;
 
         Int8Plan(NativePrimitive primitive, NativePrimitive srcReorder, NativePrimitive dstReorder, BytePointer weights,
-                ZeroPointPadding padding, boolean folded) {
+                ZeroPointPadding padding) {
             this.primitive = primitive;
             this.srcReorder = srcReorder;
             this.dstReorder = dstReorder;
             this.weights = weights;
             this.padding = padding;
-            this.folded = folded;
         }
 
         /** {@code bias[oc] - zp * x_scale * w_scale[oc] * sum(w[oc])}, in double, as f32. */
@@ -374,6 +279,7 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                 ByteBuffer p = params.byteBuffer();
                 p.putFloat(PARAMS_SRC_SCALE, (float) inputScale);
                 p.putInt(PARAMS_SRC_ZERO_POINT, (int) inputZeroPoint);
+                boolean folded = foldsZeroPoint();
                 if (folded) {
                     float[] b = foldedBias(inputScale, inputZeroPoint);
                     for (int o = 0; o < oc; o++) {
@@ -422,34 +328,20 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                 Reference.reachabilityFence(output);
                 Reference.reachabilityFence(bias);
             } finally {
-                if (srcBuffer != null) {
-                    srcBuffer.close();
-                }
-                if (dstBuffer != null) {
-                    dstBuffer.close();
-                }
-                if (padded != null) {
-                    padded.close();
-                }
+                closeAll(srcBuffer, dstBuffer, padded);
             }
         }
 
         @Override
         protected void free() {
-            primitive.free();
-            if (srcReorder != null) {
-                srcReorder.free();
-            }
-            if (dstReorder != null) {
-                dstReorder.free();
-            }
+            NativePrimitive.freeAll(primitive, srcReorder, dstReorder);
             weights.close();
         }
     }
 
     /**
      * Copies a dense channels-innermost u8 source ({@code [N, C, spatial...]} with strides
-     * {@link #channelsInnermost}) into a larger buffer of the same layout filled with the zero
+     * {@link Dnnl#nxcStrides}) into a larger buffer of the same layout filled with the zero
      * point: one {@code memcpy} per innermost row ({@code W * C} bytes), no oneDNN reorder (its
      * u8 reorder into a strided view was slower than the convolution itself).
      */
@@ -463,8 +355,8 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
 
         ZeroPointPadding(long[] inDims, long[] paddedDims, int[] padBefore) {
             int d = inDims.length - 2;
-            long[] s = channelsInnermost(inDims);
-            long[] t = channelsInnermost(paddedDims);
+            long[] s = Dnnl.nxcStrides(inDims);
+            long[] t = Dnnl.nxcStrides(paddedDims);
             batch = inDims[0];
             srcStride[0] = s[0];
             dstStride[0] = t[0];
@@ -495,6 +387,15 @@ final class OneDnnQuantizedConvKernel implements QuantizedConvKernel {
                         Pointer.memcpy(to, from, rowBytes);
                     }
                 }
+            }
+        }
+    }
+
+    /** Closes the tensors that are not null (the block pool takes their memory back). */
+    private static void closeAll(Tensor... tensors) {
+        for (Tensor t : tensors) {
+            if (t != null) {
+                t.close();
             }
         }
     }

@@ -64,16 +64,17 @@ final class OwnKernels {
         }
     }
 
+    /** The largest |x| of a float tensor; NaN if it holds a NaN or an infinity. */
+    static double absMax(Tensor t) {
+        return Kernels.absMax(t);
+    }
+
     /**
      * Sets the OpenMP thread count of the calling thread, which oneDNN reads when it creates and
      * runs a primitive; the dnnl preset exposes no OpenMP setter, so our native library calls
      * {@code omp_set_num_threads} of the runtime oneDNN loaded. False if that failed (oneDNN then
      * keeps OpenMP's default: {@code OMP_NUM_THREADS}, else all processors).
      */
-    /** The largest |x| of a float tensor; NaN if it holds a NaN or an infinity. */
-    static double absMax(Tensor t) {
-        return Kernels.absMax(t);
-    }
 
     static boolean setOpenMpThreads(int threads) {
         return Kernels.available() && Kernels.setOpenMpThreads(threads);

@@ -7,6 +7,7 @@ import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.backend.TensorContract;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvSpec;
 import dev.conv4j.spec.PoolKind;
@@ -57,8 +58,8 @@ public final class ReferenceBackend implements Backend {
         if (input == null || output == null) {
             throw new IllegalArgumentException("input and output must not be null");
         }
-        checkTensor("output", output, DType.FLOAT32, input.shape());
-        checkTensor("input", input, DType.FLOAT32, output.shape());
+        TensorContract.require("output", output, DType.FLOAT32, input.shape());
+        TensorContract.require("input", input, DType.FLOAT32, output.shape());
         float[] x = input.toFloatArray();
         TorchMath.relu(x);
         output.copyFrom(x);
@@ -71,10 +72,10 @@ public final class ReferenceBackend implements Backend {
             throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
         }
         long[] inShape = inputShape(problem.batch(), problem.channels(), problem.inputSpatial());
-        checkTensor("input", input, DType.FLOAT32, inShape);
-        checkTensor("output", output, DType.FLOAT32, problem.outputShape());
+        TensorContract.require("input", input, DType.FLOAT32, inShape);
+        TensorContract.require("output", output, DType.FLOAT32, problem.outputShape());
         if (indices != null) {
-            checkTensor("indices", indices, DType.INT64, problem.outputShape());
+            TensorContract.require("indices", indices, DType.INT64, problem.outputShape());
         }
         if (output.numel() == 0) {
             return;
@@ -101,10 +102,10 @@ public final class ReferenceBackend implements Backend {
             throw new IllegalArgumentException(problem.spec().opName() + " returns no indices");
         }
         long[] inShape = inputShape(problem.batch(), problem.channels(), problem.inputSpatial());
-        checkTensor("input", input, DType.FLOAT32, inShape);
-        checkTensor("output", output, DType.FLOAT32, problem.outputShape());
+        TensorContract.require("input", input, DType.FLOAT32, inShape);
+        TensorContract.require("output", output, DType.FLOAT32, problem.outputShape());
         if (indices != null) {
-            checkTensor("indices", indices, DType.INT64, problem.outputShape());
+            TensorContract.require("indices", indices, DType.INT64, problem.outputShape());
         }
         if (output.numel() == 0) {
             return; // N = 0, or an output size of 0 along some dimension
@@ -119,9 +120,9 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void maxUnpool(UnpoolProblem problem, Tensor input, Tensor indices, Tensor output) {
         long[] inShape = inputShape(problem.batch(), problem.channels(), problem.inputSpatial());
-        checkTensor("input", input, DType.FLOAT32, inShape);
-        checkTensor("indices", indices, DType.INT64, inShape);
-        checkTensor("output", output, DType.FLOAT32, problem.outputShape());
+        TensorContract.require("input", input, DType.FLOAT32, inShape);
+        TensorContract.require("indices", indices, DType.INT64, inShape);
+        TensorContract.require("output", output, DType.FLOAT32, problem.outputShape());
         if (input.numel() == 0) {
             return;
         }
@@ -135,18 +136,6 @@ public final class ReferenceBackend implements Backend {
         shape[1] = channels;
         System.arraycopy(spatial, 0, shape, 2, spatial.length);
         return shape;
-    }
-
-    /**
-     * The caller's contract, checked cheaply: a tensor of the given type holding the elements of
-     * {@code shape} (batched or not: an unbatched tensor is laid out as a batch of one).
-     */
-    static void checkTensor(String what, Tensor t, DType dtype, long[] shape) {
-        long numel = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        if (t.dtype() != dtype || t.numel() != numel) {
-            throw new IllegalArgumentException(what + " should be a " + dtype + " tensor of shape "
-                    + Tuples.list(shape) + ", but got " + t);
-        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.conv4j.DType;
 import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.ConvKernel;
+import dev.conv4j.backend.TensorContract;
 import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.ConvSpec;
 import dev.conv4j.spec.PadGeometry;
@@ -75,8 +76,8 @@ final class ReferenceConvKernel implements ConvKernel {
         if (!problem.spec().equals(spec)) {
             throw new IllegalArgumentException("problem " + problem + " does not match the kernel's spec " + spec);
         }
-        ReferenceBackend.checkTensor("input", input, DType.FLOAT32, problem.batchedInputShape());
-        ReferenceBackend.checkTensor("output", output, DType.FLOAT32, problem.batchedOutputShape());
+        TensorContract.require("input", input, DType.FLOAT32, problem.batchedInputShape());
+        TensorContract.require("output", output, DType.FLOAT32, problem.batchedOutputShape());
         if (output.numel() == 0) {
             return;
         }

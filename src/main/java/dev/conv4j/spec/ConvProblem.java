@@ -89,6 +89,12 @@ public final class ConvProblem {
         return s;
     }
 
+    /** The key of a pooling or unpooling problem: its spec, N, C and the spatial sizes. */
+    static String poolKey(Object spec, long batch, long channels, long[] inputSpatial, long[] outputSpatial) {
+        return spec + " N=" + batch + " C=" + channels + " in=" + Arrays.toString(inputSpatial)
+                + " out=" + Arrays.toString(outputSpatial);
+    }
+
     /** A stable key of everything that defines the computation, for primitive caches. */
     public String key() {
         return spec + " N=" + batch + " in=" + Arrays.toString(inputSpatial) + " out=" + Arrays.toString(outputSpatial)

@@ -1,49 +1,28 @@
 package dev.conv4j.spec;
 
-import java.util.Arrays;
-
 /**
  * One pooling call (max, average or LP) fully resolved by {@link PoolGeometry}: batch, channels,
  * input and output spatial sizes. Windows start at {@code o*stride - padding} and span
  * {@code dilation*(k-1)+1} positions; see {@link PoolGeometry} for the average divisor.
+ *
+ * <p>Made by the geometry classes; the arrays are copied in and out, so a problem never changes.
+ * Equality is the record's: the spatial arrays compare by identity.
+ *
+ * @param batched false when the input had no batch dimension (it is then a batch of one)
  */
-public final class PoolProblem {
-    private final PoolSpec spec;
-    private final boolean batched;
-    private final long batch;
-    private final long channels;
-    private final long[] inputSpatial;
-    private final long[] outputSpatial;
-
-    PoolProblem(PoolSpec spec, boolean batched, long batch, long channels, long[] inputSpatial, long[] outputSpatial) {
-        this.spec = spec;
-        this.batched = batched;
-        this.batch = batch;
-        this.channels = channels;
-        this.inputSpatial = inputSpatial;
-        this.outputSpatial = outputSpatial;
+public record PoolProblem(PoolSpec spec, boolean batched, long batch, long channels, long[] inputSpatial,
+        long[] outputSpatial) {
+    public PoolProblem {
+        inputSpatial = inputSpatial.clone();
+        outputSpatial = outputSpatial.clone();
     }
 
-    public PoolSpec spec() {
-        return spec;
-    }
-
-    public boolean batched() {
-        return batched;
-    }
-
-    public long batch() {
-        return batch;
-    }
-
-    public long channels() {
-        return channels;
-    }
-
+    @Override
     public long[] inputSpatial() {
         return inputSpatial.clone();
     }
 
+    @Override
     public long[] outputSpatial() {
         return outputSpatial.clone();
     }
@@ -55,8 +34,7 @@ public final class PoolProblem {
 
     /** A stable key of everything that defines the computation, for primitive caches. */
     public String key() {
-        return spec + " N=" + batch + " C=" + channels + " in=" + Arrays.toString(inputSpatial)
-                + " out=" + Arrays.toString(outputSpatial);
+        return ConvProblem.poolKey(spec, batch, channels, inputSpatial, outputSpatial);
     }
 
     @Override

@@ -5,45 +5,25 @@ import java.util.Arrays;
 /**
  * One max-unpooling call resolved by {@link UnpoolGeometry}: each input value is written to the
  * output plane at the flat offset its index gives; everything else is zero.
+ *
+ * <p>Made by the geometry classes; the arrays are copied in and out, so a problem never changes.
+ * Equality is the record's: the spatial arrays compare by identity.
+ *
+ * @param batched false when the input had no batch dimension (it is then a batch of one)
  */
-public final class UnpoolProblem {
-    private final UnpoolSpec spec;
-    private final boolean batched;
-    private final long batch;
-    private final long channels;
-    private final long[] inputSpatial;
-    private final long[] outputSpatial;
-
-    UnpoolProblem(UnpoolSpec spec, boolean batched, long batch, long channels, long[] inputSpatial,
-            long[] outputSpatial) {
-        this.spec = spec;
-        this.batched = batched;
-        this.batch = batch;
-        this.channels = channels;
-        this.inputSpatial = inputSpatial;
-        this.outputSpatial = outputSpatial;
+public record UnpoolProblem(UnpoolSpec spec, boolean batched, long batch, long channels, long[] inputSpatial,
+        long[] outputSpatial) {
+    public UnpoolProblem {
+        inputSpatial = inputSpatial.clone();
+        outputSpatial = outputSpatial.clone();
     }
 
-    public UnpoolSpec spec() {
-        return spec;
-    }
-
-    public boolean batched() {
-        return batched;
-    }
-
-    public long batch() {
-        return batch;
-    }
-
-    public long channels() {
-        return channels;
-    }
-
+    @Override
     public long[] inputSpatial() {
         return inputSpatial.clone();
     }
 
+    @Override
     public long[] outputSpatial() {
         return outputSpatial.clone();
     }
@@ -53,6 +33,7 @@ public final class UnpoolProblem {
         return Arrays.stream(outputSpatial).reduce(1, Math::multiplyExact);
     }
 
+    /** Output shape as the caller sees it. */
     public long[] outputShape() {
         return ConvProblem.shape(batch, channels, outputSpatial, batched);
     }
@@ -62,9 +43,9 @@ public final class UnpoolProblem {
         return UnpoolGeometry.invalidIndexMessage(this, index);
     }
 
+    /** A stable key of everything that defines the computation. */
     public String key() {
-        return spec + " N=" + batch + " C=" + channels + " in=" + Arrays.toString(inputSpatial)
-                + " out=" + Arrays.toString(outputSpatial);
+        return ConvProblem.poolKey(spec, batch, channels, inputSpatial, outputSpatial);
     }
 
     @Override

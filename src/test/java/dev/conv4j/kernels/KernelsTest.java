@@ -721,7 +721,7 @@ class KernelsTest {
             assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, f, 2, 3, 4)); // same tensor
             assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, g, -2, 3, -4)); // negative
             assertThrows(ArithmeticException.class, () -> Kernels.transpose(f, g, 1L << 40, 1L << 20, 1L << 10));
-            assertThrows(NullPointerException.class, () -> Kernels.transpose(f, null, 2, 3, 4));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.transpose(f, null, 2, 3, 4)); // TensorContract
         }
         Tensor closed = Tensor.zeros(24);
         closed.close();

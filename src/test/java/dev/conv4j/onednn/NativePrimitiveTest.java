@@ -4,7 +4,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_dst_md;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_reorder_primitive_desc_create;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -17,8 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.bytedeco.dnnl.dnnl_memory_desc;
-import org.bytedeco.dnnl.dnnl_primitive_attr;
-import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 
@@ -36,14 +33,9 @@ class NativePrimitiveTest {
     private static NativePrimitive transpose() {
         dnnl_memory_desc from = Dnnl.stridedDesc(DIMS, new long[] {4, 1});
         dnnl_memory_desc to = Dnnl.stridedDesc(DIMS, new long[] {1, 3});
-        dnnl_primitive_attr attr = Dnnl.createAttr();
         try {
-            dnnl_primitive_desc pd = new dnnl_primitive_desc();
-            Dnnl.check(dnnl_reorder_primitive_desc_create(pd, from, ONEDNN.engine(), to, ONEDNN.engine(), attr),
-                    "reorder");
-            return new NativePrimitive(ONEDNN.engine(), pd, "test transpose");
+            return PrimitiveFactory.reorder(ONEDNN.runtime().engine(), from, to, "test transpose");
         } finally {
-            Dnnl.destroy(attr);
             Dnnl.destroy(from);
             Dnnl.destroy(to);
         }

@@ -77,7 +77,7 @@ class OneDnnBackendTest {
         assertOptimized(c3Impl);
 
         PoolSpec avg = PoolSpec.avg(2, 3).stride(1).padding(1).build();
-        String pool = ONEDNN.poolImplementation(PoolGeometry.forward(avg, new long[] {1, 256, 28, 28}));
+        String pool = ONEDNN.pooling().implementation(PoolGeometry.forward(avg, new long[] {1, 256, 28, 28}));
         System.out.println("[onednn] AvgPool2d(3, stride=1, padding=1) on 1x256x28x28: " + pool);
         assertFalse(pool.startsWith("ref") || pool.startsWith("own"), pool);
     }

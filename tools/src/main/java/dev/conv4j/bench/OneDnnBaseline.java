@@ -6,7 +6,6 @@ import dev.conv4j.nn.AdaptivePooling;
 import dev.conv4j.nn.Convolution;
 import dev.conv4j.nn.Module;
 import dev.conv4j.nn.Pooling;
-import dev.conv4j.onednn.BarePrimitive;
 import dev.conv4j.spec.AdaptivePoolGeometry;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvGeometry;

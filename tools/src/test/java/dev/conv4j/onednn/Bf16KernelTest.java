@@ -80,7 +80,7 @@ class Bf16KernelTest {
                 Tensor got = Tensor.zeros(p.outputShape());
                 Tensor exact = Tensor.zeros(p.outputShape());
                 Tensor scale = Tensor.zeros(p.outputShape());
-                OneDnnConvKernel k = new OneDnnConvKernel(ONEDNN, ONEDNN.engine(), spec, w, b, true,
+                OneDnnConvKernel k = new OneDnnConvKernel(ONEDNN.runtime(), spec, w, b, true,
                         OneDnnConvKernel.Arithmetic.BF16_FPMATH);
                 ConvKernel ref = ReferenceBackend.INSTANCE.prepareConv(spec, w, b, true);
                 ConvKernel absRef = ReferenceBackend.INSTANCE.prepareConv(spec, aw, ab, false)) {

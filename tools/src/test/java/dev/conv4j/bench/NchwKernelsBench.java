@@ -1,4 +1,4 @@
-package dev.conv4j.onednn;
+package dev.conv4j.bench;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -6,6 +6,7 @@ import java.util.Random;
 
 import dev.conv4j.Tensor;
 import dev.conv4j.kernels.Kernels;
+import dev.conv4j.onednn.OneDnnBackend;
 import dev.conv4j.spec.AdaptivePoolGeometry;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.AdaptivePoolSpec;
@@ -22,7 +23,7 @@ import dev.conv4j.spec.PoolSpec;
  * mean anything). Old routes: the bare oneDNN primitive on NCHW (depthwise, avg pooling,
  * global average as AvgPool with kernel = stride = 7; a lower bound of the old module call),
  * and the general planar kernel for max pooling. Not a test; run with
- * {@code java -cp target/test-classes:target/classes:<runtime classpath> dev.conv4j.onednn.NchwKernelsBench [rounds [case prefix]]}.
+ * {@code java -cp target/test-classes:target/classes:<runtime classpath> dev.conv4j.bench.NchwKernelsBench [rounds [case prefix]]}.
  */
 public final class NchwKernelsBench {
     private NchwKernelsBench() {

@@ -1,4 +1,4 @@
-package dev.conv4j.onednn;
+package dev.conv4j.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.backend.Backends;
+import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.nn.Conv2d;
+import dev.conv4j.onednn.OneDnnBackend;
+import dev.conv4j.onednn.TestHooks;
 import dev.conv4j.spec.AdaptivePoolGeometry;
 import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.AdaptivePoolSpec;
@@ -47,11 +50,11 @@ class BarePrimitiveTest {
         ConvProblem p = ConvGeometry.forward(spec, shape, null);
         assertTrue(BarePrimitive.supports(p), spec.toString());
         Random r = new Random(7);
-        try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
-                Tensor b = spec.bias() ? OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false) : null;
-                Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+        try (Tensor w = TestHooks.random(r, spec.weightShape());
+                Tensor b = spec.bias() ? TestHooks.random(r, new long[] {spec.outChannels()}) : null;
+                Tensor x = TestHooks.random(r, shape);
                 Tensor y = Tensor.zeros(p.outputShape());
-                OneDnnConvKernel kernel = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b);
+                ConvKernel kernel = ONEDNN.prepareConv(spec, w, b);
                 BarePrimitive bare = BarePrimitive.convolution(p, w, b)) {
             kernel.forward(p, x, y);
             bare.load(x);
@@ -59,7 +62,7 @@ class BarePrimitiveTest {
             float[] expected = y.toFloatArray();
             assertFalse(allZero(expected), spec.toString());
             assertArrayEquals(expected, bare.output(), spec + " on " + Arrays.toString(shape));
-            assertEquals(kernel.implementation(p), bare.implementation(), spec.toString());
+            assertEquals(TestHooks.implementation(kernel, p), bare.implementation(), spec.toString());
             // running again gives the same numbers (the primitive overwrites its output)
             bare.run(3);
             assertArrayEquals(expected, bare.output(), spec.toString());
@@ -69,7 +72,7 @@ class BarePrimitiveTest {
     @Test
     void aModuleAndItsBarePrimitiveAgree() {
         try (Conv2d conv = Conv2d.builder(3, 4, 3).stride(2).padding(1).backend(Backends.onednn()).seed(3).build();
-                Tensor x = OneDnnEquivalenceTest.random(new Random(3), new long[] {1, 3, 10, 10}, false);
+                Tensor x = TestHooks.random(new Random(3), new long[] {1, 3, 10, 10});
                 Tensor y = conv.forward(x);
                 BarePrimitive bare = BarePrimitive.convolution(ConvGeometry.forward(conv.spec(), x.shape(), null),
                         conv.weight(), conv.bias())) {
@@ -83,7 +86,7 @@ class BarePrimitiveTest {
     @Test
     void channelsLastModuleAndItsBarePrimitiveAgree() {
         try (Conv2d conv = Conv2d.builder(16, 8, 3).padding(1).backend(Backends.onednn()).seed(4).build();
-                Tensor x0 = OneDnnEquivalenceTest.random(new Random(4), new long[] {2, 16, 7, 9}, false);
+                Tensor x0 = TestHooks.random(new Random(4), new long[] {2, 16, 7, 9});
                 Tensor x = x0.toMemoryFormat(MemoryFormat.CHANNELS_LAST);
                 Tensor y = conv.forward(x);
                 BarePrimitive bare = BarePrimitive.convolution(ConvGeometry.forward(conv.spec(), x.shape(), null),
@@ -103,10 +106,10 @@ class BarePrimitiveTest {
         ConvSpec spec = ConvSpec.builder(2, false, 2, 2, 3).padding(1).build();
         ConvProblem p = ConvGeometry.forward(spec, new long[] {1, 2, 5, 5}, null);
         Random r = new Random(11);
-        try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
-                Tensor b = OneDnnEquivalenceTest.random(r, new long[] {2}, false);
-                Tensor x1 = OneDnnEquivalenceTest.random(r, new long[] {1, 2, 5, 5}, false);
-                Tensor x2 = OneDnnEquivalenceTest.random(r, new long[] {1, 2, 5, 5}, false);
+        try (Tensor w = TestHooks.random(r, spec.weightShape());
+                Tensor b = TestHooks.random(r, new long[] {2});
+                Tensor x1 = TestHooks.random(r, new long[] {1, 2, 5, 5});
+                Tensor x2 = TestHooks.random(r, new long[] {1, 2, 5, 5});
                 BarePrimitive bare = BarePrimitive.convolution(p, w, b)) {
             bare.run(1);
             // zero input: every output is the bias of its channel
@@ -132,9 +135,9 @@ class BarePrimitiveTest {
         PoolProblem p = PoolGeometry.forward(PoolSpec.avg(2, 3).stride(1).padding(1).build(), new long[] {2, 3, 6, 7});
         AdaptivePoolProblem gap = AdaptivePoolGeometry.forward(AdaptivePoolSpec.avg(2, 1, 1), new long[] {1, 5, 4, 4});
         Random r = new Random(5);
-        try (Tensor x = OneDnnEquivalenceTest.random(r, new long[] {2, 3, 6, 7}, false);
+        try (Tensor x = TestHooks.random(r, new long[] {2, 3, 6, 7});
                 Tensor y = Tensor.zeros(p.outputShape());
-                Tensor gx = OneDnnEquivalenceTest.random(r, new long[] {1, 5, 4, 4}, false);
+                Tensor gx = TestHooks.random(r, new long[] {1, 5, 4, 4});
                 Tensor gy = Tensor.zeros(gap.outputShape());
                 BarePrimitive bare = BarePrimitive.pooling(p);
                 BarePrimitive bareGap = BarePrimitive.pooling(gap)) {
@@ -142,7 +145,7 @@ class BarePrimitiveTest {
             bare.load(x);
             bare.run(1);
             assertArrayEquals(y.toFloatArray(), bare.output());
-            assertEquals(ONEDNN.poolImplementation(p), bare.implementation());
+            assertEquals(TestHooks.poolImplementation(p), bare.implementation());
             ONEDNN.adaptivePool(gap, gx, gy, null);
             bareGap.load(gx);
             bareGap.run(1);
