@@ -37,6 +37,16 @@ public final class Versions {
         return get("opencl");
     }
 
+    /**
+     * The jars that hold the native libraries of one platform (e.g. {@code linux-x86_64}), by
+     * file name, for messages that tell a user what is missing from the class path.
+     */
+    public static String nativeJars(String platform) {
+        return "conv4j-" + conv4j() + "-" + platform + ".jar and dnnl-" + dnnl() + "-" + platform
+                + ".jar (with javacpp-" + javacpp() + "-" + platform + ".jar and opencl-" + opencl() + "-" + platform
+                + ".jar)";
+    }
+
     private static String get(String key) {
         String v = BUILT.getProperty(key);
         if (v == null || v.startsWith("${")) {

@@ -1,5 +1,6 @@
 package dev.conv4j.backend;
 
+import dev.conv4j.Versions;
 import dev.conv4j.onednn.OneDnnBackend;
 
 /** Creates the oneDNN backend on first use; the one place that links the API to the native path. */
@@ -15,9 +16,8 @@ final class OneDnnLoader {
         try {
             return OneDnnBackend.instance();
         } catch (NoClassDefFoundError e) {
-            throw new IllegalStateException("the oneDNN backend cannot load (" + e + "); put the dnnl and javacpp "
-                    + "jars with their linux-x86_64 classifier jars (dnnl-3.8.1-1.5.12-linux-x86_64.jar, "
-                    + "conv4j-<version>-linux-x86_64.jar) on the class path, or use -D" + Backends.PROPERTY
+            throw new IllegalStateException("the oneDNN backend cannot load (" + e + "); put the conv4j, dnnl, "
+                    + "javacpp and opencl jars with their platform jars (on linux-x86_64: " + Versions.nativeJars("linux-x86_64") + ") on the class path, or use -D" + Backends.PROPERTY
                     + "=reference", e);
         }
     }

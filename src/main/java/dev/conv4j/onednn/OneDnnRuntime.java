@@ -1,12 +1,9 @@
 package dev.conv4j.onednn;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
-
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.javacpp.Loader;
 
+import dev.conv4j.Versions;
 import dev.conv4j.kernels.Kernels;
 
 /**
@@ -59,28 +56,9 @@ final class OneDnnRuntime {
 
     private static String loadFailureMessage(Throwable e) {
         String platform = Loader.getPlatform();
-        String version = conv4jVersion();
         return "the oneDNN backend cannot load its native libraries for platform " + platform + " (" + e
-                + "); put conv4j-" + version + "-" + platform + ".jar and dnnl-" + "3.8.1-1.5.12-" + platform
-                + ".jar (with javacpp-1.5.12-" + platform + ".jar and opencl-3.0-1.5.12-" + platform
-                + ".jar) on the class path, or use the pure-Java backend with -Dconv4j.backend=reference";
-    }
-
-    private static String conv4jVersion() {
-        String v = OneDnnRuntime.class.getPackage().getImplementationVersion();
-        if (v != null) {
-            return v;
-        }
-        try (InputStream in = OneDnnRuntime.class.getResourceAsStream("/META-INF/maven/dev.conv4j/conv4j/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                return p.getProperty("version", "<version>");
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return "<version>";
+                + "); put " + Versions.nativeJars(platform)
+                + " on the class path, or use the pure-Java backend with -Dconv4j.backend=reference";
     }
 
     /** The CPU engine every primitive of the backend is created on. */

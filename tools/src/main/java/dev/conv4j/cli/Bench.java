@@ -32,8 +32,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bin/conv4j bench}: times the standard layer set on oneDNN and on the reference backend. */
-@Command(name = "bench", mixinStandardHelpOptions = true, version = "conv4j 0.1.0", description = {
-    "Time the standard layer set (bench-layers.md) at batch 1 and 16, float32 NCHW, on oneDNN and on the "
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = {
+    "Time the standard layer set (docs/bench-layers.md) at batch 1 and 16 on NCHW tensors and on channels-last "
+            + "ones (unless --no-channels-last), f32 unless --precision says bf16 or int8, on oneDNN and on the "
             + "reference backend (batch 1 only, few runs: it is slow), and print median ms, GFLOPS, "
             + "speed-up, the overhead over the bare oneDNN primitive (onednn-direct) and %% of this machine's "
             + "measured f32 peak."})

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.Precision;
 import dev.conv4j.Tensor;
+import dev.conv4j.Versions;
 import dev.conv4j.backend.Backend;
 import dev.conv4j.backend.Backends;
 import dev.conv4j.cases.Case;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bin/conv4j}: run and check PyTorch cases, print system info, benchmark. */
-@Command(name = "conv4j", mixinStandardHelpOptions = true, version = "conv4j 0.1.0",
+@Command(name = "conv4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PyTorch's convolution and pooling operators on the JVM.",
         subcommands = {Main.Run.class, Main.Check.class, Main.Info.class, Bench.class})
 public final class Main implements Callable<Integer> {
@@ -35,6 +36,15 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         CommandLine.usage(this, System.out);
         return 0;
+    }
+
+    /** {@code --version}: the versions the build wrote ({@link Versions}). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"conv4j " + Versions.conv4j() + " (oneDNN preset " + Versions.dnnl() + ", JavaCPP "
+                    + Versions.javacpp() + ")"};
+        }
     }
 
     public static void main(String[] args) {

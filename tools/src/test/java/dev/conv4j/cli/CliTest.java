@@ -62,6 +62,17 @@ class CliTest {
     }
 
     @Test
+    void versionIsThePomsVersion() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<version>([^<]+)</version>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertTrue(m.find(), "pom.xml has a <version>");
+        assertEquals(0, run("--version"), err);
+        assertTrue(out.startsWith("conv4j " + m.group(1) + " "), out);
+        assertEquals(0, run("bench", "--version"), err);
+        assertTrue(out.startsWith("conv4j " + m.group(1) + " "), out);
+    }
+
+    @Test
     void runWritesOutputAndIndices() throws IOException {
         Path o = tmp.resolve("o");
         assertEquals(0, run("run", CASES.resolve("maxpool2d_ceil_nan_indices").toString(), "--out", o.toString(),
