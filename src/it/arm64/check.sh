@@ -90,14 +90,22 @@ if [[ ! -f target/test-classes/dev/conv4j/kernels/KernelsTest.class ]]; then
 fi
 mvn -B -q -f src/it/consumer/pom.xml -Djavacpp.platform=linux-arm64 compile dependency:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$PWD/$OUT/consumer-classpath.txt"
-mvn -B -q -f tools/pom.xml -Djavacpp.platform=linux-arm64 dependency:build-classpath \
+# The library's own dependencies, resolved for linux-arm64 from its pom (its platform-classified
+# dnnl/javacpp/opencl jars), and the command line's (conv4j-tools) other libraries.
+mvn -B -q -f library.pom.xml -Djavacpp.platform=linux-arm64 dependency:build-classpath \
     -DincludeScope=runtime -Dmdep.outputFile="$PWD/$OUT/runtime-classpath.txt"
+mvn -B -q -f tools/pom.xml dependency:build-classpath -DincludeScope=runtime -DexcludeGroupIds=dev.conv4j,org.bytedeco \
+    -Dmdep.outputFile="$PWD/$OUT/tools-classpath.txt"
 mvn -B -q dependency:get -Dtransitive=false \
     -Dartifact="org.junit.platform:junit-platform-console-standalone:$JUNIT_CONSOLE_VERSION"
+if grep -q 'linux-x86_64' "$OUT/runtime-classpath.txt"; then
+    echo "arm64 check: the library's class path holds linux-x86_64 natives: $(cat "$OUT/runtime-classpath.txt")" >&2
+    exit 1
+fi
 CONSUMER_CP="src/it/consumer/target/classes:$(cat "$OUT/consumer-classpath.txt")"
 # This checkout's classes (the library's and the command line's, conv4j-tools) with the native jar
 # just built (target/classes also holds it), ahead of the installed jars.
-CP="target/classes:tools/target/classes:$NATIVE_JAR:$(cat "$OUT/runtime-classpath.txt")"
+CP="target/classes:tools/target/classes:$NATIVE_JAR:$(cat "$OUT/runtime-classpath.txt"):$(cat "$OUT/tools-classpath.txt")"
 TEST_CP="target/test-classes:$CP:$REPO/org/junit/platform/junit-platform-console-standalone/$JUNIT_CONSOLE_VERSION/junit-platform-console-standalone-$JUNIT_CONSOLE_VERSION.jar"
 for jar in "conv4j-$VERSION-linux-arm64.jar" dnnl-3.8.1-1.5.12-linux-arm64.jar javacpp-1.5.12-linux-arm64.jar \
     opencl-3.0-1.5.12-linux-arm64.jar; do
