@@ -142,6 +142,38 @@ static inline int64_t adaptive_end(int64_t i, int64_t in, int64_t out) { return 
 // Thread pool: persistent workers; the caller works too. One parallel region at a time: a
 // call that finds the pool busy (another Java thread inside a kernel) runs inline instead of
 // waiting, so concurrent callers never block one another.
+//
+// Waiting spins briefly before it sleeps: a worker polls for the next job, and the caller for
+// its helpers to finish, for up to kSpin, then blocks on a condition variable. Waking a sleeping
+// thread costs a system call and the scheduler's latency (tens of microseconds on a VM), as much
+// as a whole small kernel (a batch-1 pooling or depthwise call); back-to-back calls, a service's
+// requests on one thread, find the worker still polling. The spin is short so that an idle
+// worker soon gives its core back, e.g. to oneDNN's threads in the next layer.
+
+static inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
+/** Polls `ready` for up to `limit`; true if it became true. */
+template <class Ready>
+static bool spin_until(Ready&& ready, std::chrono::microseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        for (int i = 0; i < 64; i++) {
+            if (ready()) {
+                return true;
+            }
+            cpu_relax();
+        }
+        if (std::chrono::steady_clock::now() - start >= limit) {
+            return ready();
+        }
+    }
+}
 
 class ThreadPool {
 public:
@@ -187,13 +219,17 @@ public:
             grain_ = grain;
             next_.store(0, std::memory_order_relaxed);
             helpers_ = helpers;
-            remaining_ = helpers;
-            ++generation_;
+            remaining_.store(helpers, std::memory_order_relaxed);
+            generation_.fetch_add(1, std::memory_order_release);
         }
-        wake_.notify_all();
+        wake_.notify_all();  // no system call when every worker is polling
         work();
+        auto finished = [this] { return remaining_.load(std::memory_order_acquire) == 0; };
+        if (spin_until(finished, kSpin)) {
+            return;
+        }
         std::unique_lock<std::mutex> lock(m_);
-        done_.wait(lock, [this] { return remaining_ == 0; });
+        done_.wait(lock, finished);
     }
 
 private:
@@ -201,7 +237,8 @@ private:
     void grow(int wanted) {
         while (static_cast<int>(workers_) < wanted) {
             // The new worker waits for the job after the current generation, whenever it starts.
-            std::thread t(&ThreadPool::worker, this, static_cast<int>(workers_), generation_);
+            std::thread t(&ThreadPool::worker, this, static_cast<int>(workers_),
+                          generation_.load(std::memory_order_relaxed));
             t.detach();
             workers_++;
         }
@@ -218,17 +255,20 @@ private:
     }
 
     void worker(int id, uint64_t seen) {
+        auto published = [&] { return generation_.load(std::memory_order_acquire) != seen; };
         for (;;) {
+            spin_until(published, kSpin);
             std::unique_lock<std::mutex> lock(m_);
-            wake_.wait(lock, [&] { return generation_ != seen; });
-            seen = generation_;
+            wake_.wait(lock, published);
+            seen = generation_.load(std::memory_order_relaxed);
             if (id >= helpers_) {
                 continue;
             }
             lock.unlock();
             work();
-            lock.lock();
-            if (--remaining_ == 0) {
+            if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+                // under the lock, so the caller cannot check and then sleep past this notify
+                std::lock_guard<std::mutex> done(m_);
                 done_.notify_one();
             }
         }
@@ -238,10 +278,12 @@ private:
     std::mutex m_;
     std::condition_variable wake_;
     std::condition_variable done_;
+    static constexpr std::chrono::microseconds kSpin{50};
+
     size_t workers_ = 0;
-    uint64_t generation_ = 0;
+    std::atomic<uint64_t> generation_{0};
     int helpers_ = 0;
-    int remaining_ = 0;
+    std::atomic<int> remaining_{0};
     Fn fn_ = nullptr;
     void* ctx_ = nullptr;
     int64_t n_ = 0;
