@@ -9,6 +9,14 @@ public final class AdaptiveAvgPool1d extends AdaptivePooling {
         super(b);
     }
 
+    /**
+     * {@code torch.nn.AdaptiveAvgPool1d(output_size)} on the default backend, the short form of
+     * {@code builder(outputSize).build()} (the required argument only, as in PyTorch).
+     */
+    public static AdaptiveAvgPool1d of(long... outputSize) {
+        return builder(outputSize).build();
+    }
+
     /** A builder with the required output_size: one size. */
     public static Builder<AdaptiveAvgPool1d> builder(long... outputSize) {
         return builder(AdaptivePoolSpec.boxed(outputSize));

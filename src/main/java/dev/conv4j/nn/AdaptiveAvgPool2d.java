@@ -9,6 +9,14 @@ public final class AdaptiveAvgPool2d extends AdaptivePooling {
         super(b);
     }
 
+    /**
+     * {@code torch.nn.AdaptiveAvgPool2d(output_size)} on the default backend, the short form of
+     * {@code builder(outputSize).build()} (the required argument only, as in PyTorch).
+     */
+    public static AdaptiveAvgPool2d of(long... outputSize) {
+        return builder(outputSize).build();
+    }
+
     /** A builder with the required output_size: one size for every dimension or one per dimension (H, W). */
     public static Builder<AdaptiveAvgPool2d> builder(long... outputSize) {
         return builder(AdaptivePoolSpec.boxed(outputSize));

@@ -10,6 +10,14 @@ public final class AdaptiveMaxPool1d extends AdaptivePooling {
     }
 
     /**
+     * {@code torch.nn.AdaptiveMaxPool1d(output_size)} on the default backend, the short form of
+     * {@code builder(outputSize).build()} (the required argument only, as in PyTorch).
+     */
+    public static AdaptiveMaxPool1d of(long... outputSize) {
+        return builder(outputSize).build();
+    }
+
+    /**
      * A builder with the required output_size: one size. Build with
      * {@code returnIndices(true)} to use {@link #forwardWithIndices}.
      */

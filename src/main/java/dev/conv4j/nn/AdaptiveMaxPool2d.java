@@ -10,6 +10,14 @@ public final class AdaptiveMaxPool2d extends AdaptivePooling {
     }
 
     /**
+     * {@code torch.nn.AdaptiveMaxPool2d(output_size)} on the default backend, the short form of
+     * {@code builder(outputSize).build()} (the required argument only, as in PyTorch).
+     */
+    public static AdaptiveMaxPool2d of(long... outputSize) {
+        return builder(outputSize).build();
+    }
+
+    /**
      * A builder with the required output_size: one size for every dimension or one per dimension (H, W). Build with
      * {@code returnIndices(true)} to use {@link #forwardWithIndices}.
      */

@@ -61,6 +61,17 @@ class BuildersTest {
     }
 
     @Test
+    void adaptivePoolOfTakesTheOutputSizeOnly() {
+        // ramp 1..24 on 4x6: the global average is 12.5, the 2x3 maximum each window's bottom-right element
+        try (AdaptiveAvgPool2d avg = AdaptiveAvgPool2d.of(1); AdaptiveMaxPool2d max = AdaptiveMaxPool2d.of(2, 3);
+                Tensor x = ramp(); Tensor a = avg.forward(x); Tensor m = max.forward(x)) {
+            assertArrayEquals(new long[] {1, 1, 1, 1}, a.shape());
+            assertArrayEquals(new float[] {12.5f}, a.toFloatArray());
+            assertArrayEquals(new float[] {8, 10, 12, 20, 22, 24}, m.toFloatArray());
+        }
+    }
+
+    @Test
     void adaptiveAvgPoolHasNoReturnIndices() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AdaptiveAvgPool1d.builder(2).returnIndices(true).build());
