@@ -185,6 +185,9 @@ public:
         return *pool;
     }
 
+    /** Polling workers go to sleep now (the next job wakes them): another runtime needs the cores. */
+    void step_aside() { park_.store(true, std::memory_order_relaxed); }
+
     /** Runs fn over [0, n) in chunks of `grain` on up to `threads` threads. */
     void run(int threads, int64_t n, int64_t grain, Fn fn, void* ctx) {
         if (n <= 0) {
@@ -219,6 +222,7 @@ public:
             grain_ = grain;
             next_.store(0, std::memory_order_relaxed);
             helpers_ = helpers;
+            park_.store(false, std::memory_order_relaxed);
             remaining_.store(helpers, std::memory_order_relaxed);
             generation_.fetch_add(1, std::memory_order_release);
         }
@@ -256,8 +260,9 @@ private:
 
     void worker(int id, uint64_t seen) {
         auto published = [&] { return generation_.load(std::memory_order_acquire) != seen; };
+        auto stop_polling = [&] { return published() || park_.load(std::memory_order_relaxed); };
         for (;;) {
-            spin_until(published, kSpin);
+            spin_until(stop_polling, kSpin);
             std::unique_lock<std::mutex> lock(m_);
             wake_.wait(lock, published);
             seen = generation_.load(std::memory_order_relaxed);
@@ -284,6 +289,7 @@ private:
     std::atomic<uint64_t> generation_{0};
     int helpers_ = 0;
     std::atomic<int> remaining_{0};
+    std::atomic<bool> park_{false};
     Fn fn_ = nullptr;
     void* ctx_ = nullptr;
     int64_t n_ = 0;
@@ -721,6 +727,8 @@ const char* select_isa(const char* name) {
     }
     return isa();
 }
+
+void pool_step_aside() { detail::ThreadPool::get().step_aside(); }
 
 int pool_fast_path(int enable) {
     if (enable == 0 || enable == 1) {

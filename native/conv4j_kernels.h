@@ -180,6 +180,13 @@ int max_unpool(const int64_t* desc, const float* in, const int64_t* indices, flo
 double peak_gflops(int threads, double seconds);
 
 /**
+ * Sends the thread pool's idle workers, which poll for the next job for a short while before
+ * they sleep, to sleep at once; the next kernel call wakes them. For callers about to run
+ * another runtime's threads (oneDNN's OpenMP team) that need every core.
+ */
+void pool_step_aside();
+
+/**
  * Sets the calling thread's OpenMP thread count in the OpenMP runtime already loaded in the
  * process (the libgomp that oneDNN's library brings), without linking one of our own: oneDNN
  * reads it when it creates and runs primitives. Returns 1 if applied, 0 if no such runtime is

@@ -515,6 +515,17 @@ public final class Kernels {
     }
 
     /**
+     * Sends the own kernels' idle workers, which poll for the next job for up to 50 us before
+     * they sleep, to sleep at once (the next kernel call wakes them): for a caller about to run
+     * oneDNN's OpenMP team, which needs every core. No-op when the native library is absent.
+     */
+    public static void stepAside() {
+        if (available()) {
+            NativeKernels.pool_step_aside();
+        }
+    }
+
+    /**
      * Measures this machine's single-precision peak with independent FMA chains on the active
      * path's widest vectors, on {@code threads} threads for about {@code seconds}.
      *

@@ -89,6 +89,9 @@ final class NativeKernels {
     public static native int pool(int kind, @Cast("const int64_t*") long[] desc, double normType,
             @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);
 
+    /** Sends the thread pool's polling workers to sleep now; the next kernel call wakes them. */
+    public static native void pool_step_aside();
+
     /** 1 or 0 enables or disables pool()'s planar fast path; other values query. Returns the setting. */
     public static native int pool_fast_path(int enable);
 

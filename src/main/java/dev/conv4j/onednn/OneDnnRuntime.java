@@ -90,8 +90,15 @@ final class OneDnnRuntime {
         applyThreads(threads);
     }
 
-    /** Applies {@code n} threads to the calling thread's OpenMP runtime if its count differs. */
+    /**
+     * Applies {@code n} threads to the calling thread's OpenMP runtime if its count differs. With
+     * {@code n > 1} oneDNN's team is about to need every core, so the own kernels' polling workers
+     * step aside first ({@link Kernels#stepAside}).
+     */
     void applyThreads(int n) {
+        if (n > 1) {
+            Kernels.stepAside();
+        }
         int[] applied = appliedThreads.get();
         if (applied[0] != n) {
             if (OwnKernels.setOpenMpThreads(n)) {
