@@ -148,7 +148,9 @@ static inline int64_t adaptive_end(int64_t i, int64_t in, int64_t out) { return 
 // thread costs a system call and the scheduler's latency (tens of microseconds on a VM), as much
 // as a whole small kernel (a batch-1 pooling or depthwise call); back-to-back calls, a service's
 // requests on one thread, find the worker still polling. The spin is short so that an idle
-// worker soon gives its core back, e.g. to oneDNN's threads in the next layer.
+// worker soon gives its core back; and before oneDNN runs a multi-threaded primitive, the Java
+// side calls pool_step_aside() so that polling workers sleep at once and leave every core to
+// oneDNN's OpenMP team.
 
 static inline void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
