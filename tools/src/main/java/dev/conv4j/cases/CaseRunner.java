@@ -67,25 +67,8 @@ public final class CaseRunner {
     private CaseRunner() {
     }
 
-    /** Output, and indices where the op returns them. Closing closes both. */
-    public static final class Result implements AutoCloseable {
-        private final Tensor output;
-        private final Tensor indices;
-
-        Result(Tensor output, Tensor indices) {
-            this.output = output;
-            this.indices = indices;
-        }
-
-        public Tensor output() {
-            return output;
-        }
-
-        /** Null unless the op returns indices. */
-        public Tensor indices() {
-            return indices;
-        }
-
+    /** Output, and indices (null unless the op returns them). Closing closes both. */
+    public record Result(Tensor output, Tensor indices) implements AutoCloseable {
         @Override
         public void close() {
             output.close();

@@ -62,14 +62,12 @@ class CliTest {
     }
 
     @Test
-    void versionIsThePomsVersion() throws IOException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<version>([^<]+)</version>")
-                .matcher(Files.readString(Path.of("pom.xml")));
-        assertTrue(m.find(), "pom.xml has a <version>");
+    void versionIsThePomsVersion() {
+        String version = dev.conv4j.PomFile.first("version");
         assertEquals(0, run("--version"), err);
-        assertTrue(out.startsWith("conv4j " + m.group(1) + " "), out);
+        assertTrue(out.startsWith("conv4j " + version + " "), out);
         assertEquals(0, run("bench", "--version"), err);
-        assertTrue(out.startsWith("conv4j " + m.group(1) + " "), out);
+        assertTrue(out.startsWith("conv4j " + version + " "), out);
     }
 
     @Test
