@@ -237,17 +237,15 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     /**
-     * The cost model's route for NCHW tensors: grouped convolutions (other than those our
-     * depthwise kernel takes) through channels-last copies, where oneDNN's NCHW grouped
-     * implementation can be slower than its NHWC one by more than the two transpositions cost
-     * (groups 32, 256 channels, 28x28, batch 1: 0.60 against 0.38 ms; at batch 8 the NCHW
-     * primitive wins, which autotuning finds). Transposed convolutions stay on the NCHW
-     * primitive: it was faster on every shape measured (ConvTranspose2d(256, 128, 2, stride 2)
-     * on 28x28: 0.64 against 0.76 ms at batch 1, 12.2 against 13.5 ms at batch 16; 4x4/2 and 3x3
-     * upsamplers likewise; AMD Zen5, 2 threads).
+     * The cost model's route for NCHW tensors: grouped (e.g. depthwise) and transposed
+     * convolutions through channels-last copies, where oneDNN's NCHW implementations are several
+     * times slower than its NHWC ones and the two transpositions cost less than the difference.
+     * (Transposed convolutions on the NCHW primitive were tried: faster through the kernel's test
+     * hook without bias, but slower as the benchmark's module with bias, e.g. deconv 2x2/2
+     * 256-128 28 at batch 16: 15.1-15.8 ms against 13.7 ms through the copies.)
      */
     private boolean prefersChannelsLast() {
-        return spec.groups() > 1;
+        return spec.groups() > 1 || spec.transposed();
     }
 
     /**

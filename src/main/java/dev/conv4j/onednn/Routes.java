@@ -87,9 +87,9 @@ public final class Routes {
                     + "above (no own padding, window copy or bias tail)",
                     "per plan, the primitive on NCHW, or native transposed channels-last copies through the "
                     + "channels-last primitive and back: the faster of the two, timed on the plan's first call "
-                    + "(with -Dconv4j.autotune=false: channels-last copies for grouped convolutions)",
-                    "oneDNN's NCHW grouped convolutions can be slower than its NHWC ones by more than the copies "
-                    + "cost; for others it depends on the shape"),
+                    + "(with -Dconv4j.autotune=false: channels-last copies for grouped and transposed convolutions)",
+                    "oneDNN's NCHW grouped and transposed convolutions are several times slower than its NHWC ones; "
+                    + "for others it depends on the shape"),
             new Row("MaxPool, LPPool, own-kernel AvgPool", "channels-last batched tensors",
                     "own Kernels.pool on channels-last memory (channels in vector lanes)",
                     "same numbers and indices as the NCHW kernel"),
