@@ -104,6 +104,11 @@ struct PoolArgs {
     int64_t* idx_data;
 };
 
+/** Output rows per block of the box-filter average (pool_box_rows): a block's row sums stay in cache. */
+constexpr int64_t POOL_BOX_ROWS = 32;
+/** Largest KH of the box-filter average: the row sums of its window stay in registers. */
+constexpr int64_t POOL_BOX_MAX_KH = 8;
+
 struct AdaptiveArgs {
     int kind;
     int64_t planes;
@@ -538,6 +543,7 @@ struct Isa {
     void (*adaptive_rows)(const AdaptiveArgs&, int64_t, int64_t);
     void (*dw_items)(const DwArgs&, int64_t, int64_t);
     void (*pool_fast_rows)(const PoolArgs&, int64_t, int64_t);
+    void (*pool_box_rows)(const PoolArgs&, int64_t, int64_t);
     void (*plane_means)(const AdaptiveArgs&, int64_t, int64_t);
     float (*fma_loop)(int64_t, float);
     bool (*supported)();
@@ -561,20 +567,20 @@ static const Isa kIsas[] = {
     // AVX-512 transposes with AVX2's register blocks: the copy is bound by memory, not by width.
     {"avx512", simd::Avx512::L, avx512::pool_rows, avx512::pool_cl_positions, transpose_tile_avx2<uint32_t>,
      transpose_tile_avx2<uint64_t>, avx512::adaptive_rows,
-     avx512::dw_items, avx512::pool_fast_rows, avx512::plane_means, avx512::fma_loop, has_avx512},
+     avx512::dw_items, avx512::pool_fast_rows, avx512::pool_box_rows, avx512::plane_means, avx512::fma_loop, has_avx512},
     {"avx2", simd::Avx2::L, avx2::pool_rows, avx2::pool_cl_positions, transpose_tile_avx2<uint32_t>,
      transpose_tile_avx2<uint64_t>, avx2::adaptive_rows,
-     avx2::dw_items, avx2::pool_fast_rows, avx2::plane_means, avx2::fma_loop, has_avx2},
+     avx2::dw_items, avx2::pool_fast_rows, avx2::pool_box_rows, avx2::plane_means, avx2::fma_loop, has_avx2},
 #endif
 #if C4J_NEON_SIMD
     // Advanced SIMD is part of every AArch64 CPU.
     {"neon", simd::Neon::L, neon::pool_rows, neon::pool_cl_positions, transpose_tile_neon<uint32_t>,
      transpose_tile_neon<uint64_t>, neon::adaptive_rows,
-     neon::dw_items, neon::pool_fast_rows, neon::plane_means, neon::fma_loop, always},
+     neon::dw_items, neon::pool_fast_rows, neon::pool_box_rows, neon::plane_means, neon::fma_loop, always},
 #endif
     {"scalar", simd::Scalar::L, scalar::pool_rows, scalar::pool_cl_positions, transpose_tile_scalar<uint32_t>,
      transpose_tile_scalar<uint64_t>, scalar::adaptive_rows,
-     scalar::dw_items, scalar::pool_fast_rows, scalar::plane_means, scalar::fma_loop, always},
+     scalar::dw_items, scalar::pool_fast_rows, scalar::pool_box_rows, scalar::plane_means, scalar::fma_loop, always},
 };
 
 static const Isa* best_isa() {
@@ -663,6 +669,21 @@ static bool use_pool_fast_path(const PoolArgs& a, bool with_indices, int lanes) 
     const double span_h = static_cast<double>(std::min((a.k[1] - 1) * a.d[1] + 1, a.in[1]));
     const double cache_bytes = span_d * span_h * static_cast<double>(a.s[2]) * wq * 4.0;
     return cache_bytes <= 4.0 * 1024 * 1024;
+}
+
+/**
+ * Whether a planar pool() call runs on pool_box_rows (conv4j_direct.inc), a box filter: average
+ * pooling of stride 1 in H and W without a D window, KH <= POOL_BOX_MAX_KH, when its block of
+ * padded rows stays small.
+ * Part of the fast path (poolFastPath(false) turns it off with the rest).
+ */
+static bool use_pool_box_path(const PoolArgs& a, bool with_indices, int lanes) {
+    if (!g_pool_fast.load(std::memory_order_relaxed) || with_indices || a.kind != POOL_AVG || a.in[0] != 1 ||
+        a.k[0] != 1 || a.s[1] != 1 || a.s[2] != 1 || a.k[1] > POOL_BOX_MAX_KH) {
+        return false;
+    }
+    const double columns = static_cast<double>((a.out[2] + lanes - 1) / lanes * lanes);
+    return static_cast<double>(POOL_BOX_ROWS + a.k[1]) * columns * 4.0 <= 4.0 * 1024 * 1024;
 }
 
 /**
@@ -881,6 +902,12 @@ int pool(int kind, const int64_t* desc, double norm_type, const float* in, float
                                                                                                : STATUS_OUT_OF_MEMORY;
     }
     const int64_t rows = a.planes * a.out[0] * a.out[1];
+    if (use_pool_box_path(a, indices != nullptr, isa->lanes)) {
+        auto body = [&](int64_t r0, int64_t r1) { isa->pool_box_rows(a, r0, r1); };
+        return parallel_for(threads, rows, static_cast<double>(a.out[2]) * (a.k[1] + a.k[2]), body)
+                   ? STATUS_OK
+                   : STATUS_OUT_OF_MEMORY;
+    }
     if (use_pool_fast_path(a, indices != nullptr, isa->lanes)) {
         auto body = [&](int64_t r0, int64_t r1) { isa->pool_fast_rows(a, r0, r1); };
         return parallel_for(threads, rows, static_cast<double>(a.out[2]) * taps, body) ? STATUS_OK

@@ -49,6 +49,10 @@ final class OneDnnPooling {
         checkTensors(problem.spec().opName(), problem.spec().kind(), problem.batch(), problem.channels(),
                 problem.inputSpatial(), problem.outputSpatial(), input, output, indices);
         int rank = problem.inputSpatial().length + 2;
+        if (indices == null && ownBoxAverage(problem, input, output)) {
+            OwnKernels.pool(problem, input, output, null, false);
+            return;
+        }
         if (ranOnOneDnn(OneDnnAdapter.route(problem), rank, () -> OneDnnAdapter.pool(problem), problem.spec().opName(),
                 input, output, indices)) {
             return;
@@ -113,12 +117,23 @@ final class OneDnnPooling {
      * adaptive average pooling call that oneDNN could run runs on our own kernel instead. Yes for
      * global pooling (every output size 1) on contiguous NC(D)(H)W tensors: one vectorised sum
      * per plane, where oneDNN's NCHW pooling measured several times slower. Other shapes, and
-     * channels-last tensors, stay on oneDNN (our planar average pooling measured slower than
-     * oneDNN's on AvgPool2d(3, 1, 1) 256x28x28).
+     * channels-last tensors, stay on oneDNN.
      */
     static boolean ownGlobalAverage(AdaptivePoolProblem p, Tensor input, Tensor output) {
         return OneDnnAdapter.route(p) == OneDnnAdapter.Route.ONEDNN_POOLING
                 && Arrays.stream(p.outputSpatial()).allMatch(o -> o == 1) && MemoryFormats.allContiguous(input, output);
+    }
+
+    /**
+     * ROUTE DECISION: whether an average pooling call that oneDNN could run runs on our own
+     * box filter instead (Kernels.pool's planar fast path: each input row's window sums once,
+     * then the column sums). Yes for stride 1 in every dimension of a 1d or 2d pooling on
+     * contiguous NC(H)W tensors, where oneDNN's NCHW average pooling measured about twice as
+     * slow (AvgPool2d(3, 1, 1) on 256x28x28). Channels-last tensors stay on oneDNN.
+     */
+    static boolean ownBoxAverage(PoolProblem p, Tensor input, Tensor output) {
+        return OneDnnAdapter.route(p) == OneDnnAdapter.Route.ONEDNN_POOLING && p.spec().dims() <= 2
+                && Arrays.stream(p.spec().stride()).allMatch(s -> s == 1) && MemoryFormats.allContiguous(input, output);
     }
 
     /** The implementation oneDNN chose for a pooling problem it runs (creating it if needed), for tests. */

@@ -63,7 +63,8 @@ class ChannelsLastTest {
             long[] shape = {2, 19, 7, 9};
             check(max::forward, shape, true);
             check(max3::forward, new long[] {1, 17, 4, 4, 6}, true);
-            check(avg::forward, shape, true);
+            // stride-1 average: own box filter on NCHW, oneDNN on NHWC (sums in another order)
+            check(avg::forward, shape, b != Backends.onednn());
             check(avgOwn::forward, shape, true);
             check(lp::forward, shape, true);
             // global average: own plane sums on NCHW, oneDNN on NHWC (sums in another order)
