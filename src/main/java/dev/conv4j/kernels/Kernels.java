@@ -215,6 +215,11 @@ public final class Kernels {
      *     do not hold {@code batches * rows * cols} elements each
      */
     public static void transpose(Tensor input, Tensor output, long batches, long rows, long cols) {
+        transpose(input, output, batches, rows, cols, threads());
+    }
+
+    /** {@link #transpose(Tensor, Tensor, long, long, long)} on up to {@code threads} threads. */
+    public static void transpose(Tensor input, Tensor output, long batches, long rows, long cols, int threads) {
         requireAvailable();
         Objects.requireNonNull(input, "input");
         if (batches < 0 || rows < 0 || cols < 0) {
@@ -232,7 +237,7 @@ public final class Kernels {
         requireDistinct(input, output);
         try {
             int status = NativeKernels.transpose(type.byteSize(), batches, rows, cols, input.address(),
-                    output.address(), threads());
+                    output.address(), threads);
             checkStatus(status, what);
         } finally {
             Reference.reachabilityFence(input);

@@ -1,5 +1,6 @@
 package dev.conv4j.onednn;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -89,10 +90,7 @@ final class CallThreads {
         if (!autotune || ways.size() == 1) {
             return model;
         }
-        long[] times = new long[ways.size()];
-        for (int i = 0; i < times.length; i++) {
-            times[i] = fastest(ways.get(i));
-        }
+        long[] times = fastest(ways);
         int chosen = model;
         for (int i = 0; i < times.length; i++) {
             if (times[i] < TUNE_MARGIN * times[model] && times[i] < times[chosen]) {
@@ -103,13 +101,21 @@ final class CallThreads {
         return chosen;
     }
 
-    private static long fastest(Runnable way) {
-        way.run(); // creates the primitive and warms its memory
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < TUNE_RUNS; i++) {
-            long t0 = System.nanoTime();
-            way.run();
-            best = Math.min(best, System.nanoTime() - t0);
+    /**
+     * The fastest of {@link #TUNE_RUNS} runs of each way, after one run each that creates its
+     * primitive and warms its memory. The ways take turns, so that a slower or faster spell of
+     * the machine (another process, the JIT compiler) does not fall on one way alone.
+     */
+    private static long[] fastest(List<Runnable> ways) {
+        long[] best = new long[ways.size()];
+        Arrays.fill(best, Long.MAX_VALUE);
+        ways.forEach(Runnable::run);
+        for (int r = 0; r < TUNE_RUNS; r++) {
+            for (int i = 0; i < best.length; i++) {
+                long t0 = System.nanoTime();
+                ways.get(i).run();
+                best[i] = Math.min(best[i], System.nanoTime() - t0);
+            }
         }
         return best;
     }

@@ -1,5 +1,6 @@
 package dev.conv4j.onednn;
 
+import dev.conv4j.MemoryFormat;
 import dev.conv4j.Tensor;
 import dev.conv4j.kernels.Kernels;
 import dev.conv4j.spec.AdaptivePoolProblem;
@@ -28,6 +29,22 @@ final class OwnKernels {
     /** Pads {@code input} (batched shape given) in {@code mode} into {@code output}. */
     static void pad(PaddingMode mode, Tensor input, long[] batchedInputShape, int[] before, int[] after, Tensor output) {
         Kernels.pad(mode, input, batchedInputShape, before, after, output);
+    }
+
+    /**
+     * Copies a batched tensor into {@code output} of the same shape in the other memory format
+     * (contiguous to channels-last or back: per batch, C x spatial transposed), on the calling
+     * thread alone.
+     */
+    static void changeLayoutSerially(Tensor input, Tensor output) {
+        long[] shape = input.shape();
+        long spatial = 1;
+        for (int i = 2; i < shape.length; i++) {
+            spatial *= shape[i];
+        }
+        boolean toChannelsLast = input.memoryFormat() == MemoryFormat.CONTIGUOUS;
+        Kernels.transpose(input, output, shape[0], toChannelsLast ? shape[1] : spatial,
+                toChannelsLast ? spatial : shape[1], 1);
     }
 
     /** Max, average or LP pooling on contiguous tensors, or on batched channels-last ones. */
