@@ -109,9 +109,19 @@ public final class PrimitiveFactory {
      */
     static dnnl_primitive_desc f32Convolution(dnnl_engine engine, OneDnnAdapter.ConvDesc d, MemoryFormat format,
             dnnl_primitive_attr attr, String what) {
+        return f32Convolution(engine, d, format, false, attr, what);
+    }
+
+    /**
+     * As {@link #f32Convolution(dnnl_engine, OneDnnAdapter.ConvDesc, MemoryFormat, dnnl_primitive_attr, String)},
+     * with the destination in 16-channel blocks instead when {@code blockedDst} (the source stays in {@code format}).
+     */
+    static dnnl_primitive_desc f32Convolution(dnnl_engine engine, OneDnnAdapter.ConvDesc d, MemoryFormat format,
+            boolean blockedDst, dnnl_primitive_attr attr, String what) {
         try (Owned owned = new Owned()) {
+            dnnl_memory_desc dst = blockedDst ? desc(d.dst, Layout.BLOCKED_16C, dnnl_f32) : Dnnl.desc(d.dst, format);
             ConvDescs descs = new ConvDescs(owned.add(Dnnl.desc(d.srcView, format)),
-                    owned.add(Dnnl.anyDesc(d.weights, dnnl_f32)), owned.add(biasDesc(d)), owned.add(Dnnl.desc(d.dst, format)));
+                    owned.add(Dnnl.anyDesc(d.weights, dnnl_f32)), owned.add(biasDesc(d)), owned.add(dst));
             return convolution(engine, d, descs, d.padLeft, d.padRight, attr, what);
         }
     }

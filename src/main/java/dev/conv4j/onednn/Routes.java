@@ -89,11 +89,15 @@ public final class Routes {
                     + "inside the primitive"),
             new Row("Conv2d/3d, ConvTranspose2d/3d", "contiguous (NCHW / NCDHW) batched tensors on the plain routes "
                     + "above (no own padding, window copy or bias tail)",
-                    "per plan, the primitive on NCHW, or native transposed channels-last copies through the "
-                    + "channels-last primitive and back: the faster of the two, timed on the plan's first call "
-                    + "(with -Dconv4j.autotune=false: channels-last copies for grouped and transposed convolutions)",
+                    "per plan, the fastest of: the primitive on NCHW; native transposed channels-last copies (on "
+                    + "the calling thread) through the channels-last primitive and back; for fewer than 16 input "
+                    + "channels (groups 1, not transposed), the primitive reading NCHW and writing 16-channel blocks "
+                    + "that a oneDNN reorder makes NCHW. Timed on the plan's first call, the ways taking turns "
+                    + "(with -Dconv4j.autotune=false: the blocked output where it fits, channels-last copies for "
+                    + "grouped and transposed convolutions, else the primitive)",
                     "oneDNN's NCHW grouped and transposed convolutions are several times slower than its NHWC ones; "
-                    + "for others it depends on the shape"),
+                    + "for few input channels its direct kernel reads NCHW itself; for others it depends on the "
+                    + "shape"),
             new Row("MaxPool, LPPool, own-kernel AvgPool", "channels-last batched tensors",
                     "own Kernels.pool on channels-last memory (channels in vector lanes)",
                     "same numbers and indices as the NCHW kernel"),
