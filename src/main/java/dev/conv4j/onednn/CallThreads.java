@@ -3,8 +3,9 @@ package dev.conv4j.onednn;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * How many threads one oneDNN call runs on: the count its plan is worth, cut down to what the
@@ -17,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * estimate: waking an OpenMP team and joining it costs tens of microseconds on a busy machine,
  * so a 3.6 MFLOP convolution is faster on one thread than on two. Plans whose estimate falls
  * between {@value #TUNE_BELOW_MICROS} / 8 and {@value #TUNE_BELOW_MICROS} us, where the model
- * cannot tell, are measured once when the plan is created ({@link #tune}) unless the system
- * property {@value #AUTOTUNE_PROPERTY} is {@code false}; the result is kept with the plan. The
+ * cannot tell, are measured when the plan is created ({@link #tune}) unless the system property
+ * {@value #AUTOTUNE_PROPERTY} is {@code false}, and measured once more on a call at least
+ * {@link #SETTLE_AFTER_NANOS} ns later ({@link #settleNow}); the result is kept with the plan. The
  * count never exceeds the backend's thread setting ({@code conv4j.threads}).
  *
  * <p><b>Concurrency-aware.</b> Calls reserve their threads from a budget of
@@ -36,6 +38,13 @@ final class CallThreads {
     /** A measured count replaces the model's only when it is faster by this factor. */
     static final double TUNE_MARGIN = 0.9;
     private static final int TUNE_RUNS = 5;
+    /**
+     * A decision measured on a plan's first call is measured once more on the first call this
+     * many nanoseconds later: first calls tend to fall in the JVM's warm-up, when the JIT
+     * compiler's threads take a core and the trial runs on more threads come out slower than they
+     * are (seen as a batch-1 depthwise convolution settling on one thread in some runs).
+     */
+    static final long SETTLE_AFTER_NANOS = 500_000_000L;
 
     private final int processors = Runtime.getRuntime().availableProcessors();
     private final AtomicInteger busy = new AtomicInteger();
@@ -48,6 +57,21 @@ final class CallThreads {
 
     CallThreads(boolean autotune) {
         this.autotune = autotune;
+    }
+
+    /** Whether trial runs decide (the system property {@value #AUTOTUNE_PROPERTY}); else the model alone. */
+    boolean autotunes() {
+        return autotune;
+    }
+
+    /**
+     * Whether a kept decision made at {@code decidedAt} (System.nanoTime) is to be made once more
+     * now: true for exactly one caller, the first at least {@link #SETTLE_AFTER_NANOS} later, which
+     * also sets {@code settled}; always false once {@code settled} is set (decisions of the model
+     * alone start settled).
+     */
+    static boolean settleNow(long decidedAt, AtomicBoolean settled, long now) {
+        return !settled.get() && now - decidedAt >= SETTLE_AFTER_NANOS && settled.compareAndSet(false, true);
     }
 
     /** The single-thread time, in microseconds, of a call doing {@code flops} and touching {@code bytes}. */

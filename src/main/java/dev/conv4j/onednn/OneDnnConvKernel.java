@@ -209,22 +209,35 @@ final class OneDnnConvKernel implements ConvKernel {
 
     /**
      * How a problem shape runs: its threads ({@link CallThreads}), and for contiguous (NCHW)
-     * tensors whether through channels-last copies. Decided on the shape's first call (which may
-     * measure both ways, computing the output on the way) and kept.
+     * tensors its route. Decided on the shape's first call (which may measure the ways, computing
+     * the output on the way) and kept; a measured decision is made once more on a later call
+     * ({@link CallThreads#settleNow}). {@code decidedAt} is System.nanoTime of the decision.
      */
-    private record Choice(int threads, Route route) {
+    private record Choice(int threads, Route route, long decidedAt, AtomicBoolean settled) {
     }
 
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
-        return CallThreads.kept(choices, planKey(problem, fused, format, max), 4 * CACHE_CAPACITY, () -> {
-            CallThreads tuner = runtime.callThreads();
-            int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
-            List<Route> routes = routes(problem, format, input, output);
-            Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(routes)), routes.stream()
-                    .<Runnable>map(r -> () -> runOn(r, threads, problem, fused, format, input, output)).toList()));
-            return new Choice(threads, route);
-        });
+        List<Long> key = planKey(problem, fused, format, max);
+        Choice c = CallThreads.kept(choices, key, 4 * CACHE_CAPACITY,
+                () -> decide(problem, fused, format, max, input, output));
+        if (CallThreads.settleNow(c.decidedAt(), c.settled(), System.nanoTime())) {
+            c = decide(problem, fused, format, max, input, output);
+            c.settled().set(true);
+            choices.put(key, c);
+        }
+        return c;
+    }
+
+    /** Measures (or, without autotuning, models) the threads and route of a call; see {@link #choice}. */
+    private Choice decide(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
+            Tensor output) {
+        CallThreads tuner = runtime.callThreads();
+        int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
+        List<Route> routes = routes(problem, format, input, output);
+        Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(routes)), routes.stream()
+                .<Runnable>map(r -> () -> runOn(r, threads, problem, fused, format, input, output)).toList()));
+        return new Choice(threads, route, System.nanoTime(), new AtomicBoolean(!tuner.autotunes()));
     }
 
     /** The routes that can take the call: the primitive, and for contiguous tensors the others that apply. */

@@ -1,14 +1,31 @@
 package dev.conv4j.onednn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
 class CallThreadsTest {
+    @Test
+    void aMeasuredDecisionIsMadeOnceMoreExactlyOnceAfterTheDelay() {
+        long at = 1_000_000_000L;
+        long later = at + CallThreads.SETTLE_AFTER_NANOS;
+        AtomicBoolean settled = new AtomicBoolean(false);
+        assertFalse(CallThreads.settleNow(at, settled, at + 1), "too early");
+        assertFalse(CallThreads.settleNow(at, settled, later - 1), "too early");
+        assertFalse(settled.get());
+        assertTrue(CallThreads.settleNow(at, settled, later), "the first call after the delay");
+        assertTrue(settled.get());
+        assertFalse(CallThreads.settleNow(at, settled, later + 1), "only once");
+        // decisions of the model alone start settled
+        assertFalse(CallThreads.settleNow(at, new AtomicBoolean(true), later * 2));
+    }
+
     @Test
     void costModelGivesSmallWorkOneThreadAndLargeWorkAll() {
         // tiny 3x3 16-16 28 at batch 1: 3.6 MFLOP and ~0.1 MB
