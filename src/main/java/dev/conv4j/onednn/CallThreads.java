@@ -126,18 +126,22 @@ final class CallThreads {
     }
 
     /**
-     * The fastest of {@link #TUNE_RUNS} runs of each way, after one run each that creates its
-     * primitive and warms its memory. The ways take turns, so that a slower or faster spell of
-     * the machine (another process, the JIT compiler) does not fall on one way alone.
+     * The fastest of {@link #TUNE_RUNS} runs of each way, after one run that creates its
+     * primitive and warms its memory. Each way runs back to back, as a plan's calls do: taking
+     * turns made a way pay for the other's threads (the own kernels' workers asleep after a
+     * oneDNN run, oneDNN's spinning after one), which picked a batch-1 depthwise convolution's
+     * slower ways. A warm-up spell of the machine is met by measuring again later
+     * ({@link #settleNow}).
      */
     private static long[] fastest(List<Runnable> ways) {
         long[] best = new long[ways.size()];
         Arrays.fill(best, Long.MAX_VALUE);
-        ways.forEach(Runnable::run);
-        for (int r = 0; r < TUNE_RUNS; r++) {
-            for (int i = 0; i < best.length; i++) {
+        for (int i = 0; i < best.length; i++) {
+            Runnable way = ways.get(i);
+            way.run();
+            for (int r = 0; r < TUNE_RUNS; r++) {
                 long t0 = System.nanoTime();
-                ways.get(i).run();
+                way.run();
                 best[i] = Math.min(best[i], System.nanoTime() - t0);
             }
         }

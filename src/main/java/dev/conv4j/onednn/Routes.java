@@ -92,7 +92,7 @@ public final class Routes {
                     "per plan, the fastest of: the primitive on NCHW; native transposed channels-last copies (on "
                     + "the calling thread) through the channels-last primitive and back; for fewer than 16 input "
                     + "channels (groups 1, not transposed), the primitive reading NCHW and writing 16-channel blocks "
-                    + "that a oneDNN reorder makes NCHW. Timed on the plan's first call, the ways taking turns "
+                    + "that a oneDNN reorder makes NCHW. Timed on the plan's first call and once more half a second later "
                     + "(with -Dconv4j.autotune=false: the blocked output where it fits, channels-last copies for "
                     + "grouped and transposed convolutions, else the primitive)",
                     "oneDNN's NCHW grouped and transposed convolutions are several times slower than its NHWC ones; "
