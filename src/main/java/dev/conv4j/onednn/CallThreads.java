@@ -39,6 +39,13 @@ final class CallThreads {
     static final double TUNE_MARGIN = 0.9;
     private static final int TUNE_RUNS = 5;
     /**
+     * Short calls run more trials, until each way has run this long (at most
+     * {@link #TUNE_MAX_RUNS} times): the fastest of more runs is less likely to be one that
+     * another thread interrupted throughout.
+     */
+    private static final long TUNE_NANOS = 3_000_000L;
+    private static final int TUNE_MAX_RUNS = 40;
+    /**
      * A decision measured on a plan's first call is measured once more on the first call this
      * many nanoseconds later: first calls tend to fall in the JVM's warm-up, when the JIT
      * compiler's threads take a core and the trial runs on more threads come out slower than they
@@ -139,10 +146,13 @@ final class CallThreads {
         for (int i = 0; i < best.length; i++) {
             Runnable way = ways.get(i);
             way.run();
-            for (int r = 0; r < TUNE_RUNS; r++) {
+            long spent = 0;
+            for (int r = 0; r < TUNE_RUNS || (spent < TUNE_NANOS && r < TUNE_MAX_RUNS); r++) {
                 long t0 = System.nanoTime();
                 way.run();
-                best[i] = Math.min(best[i], System.nanoTime() - t0);
+                long t = System.nanoTime() - t0;
+                best[i] = Math.min(best[i], t);
+                spent += t;
             }
         }
         return best;
