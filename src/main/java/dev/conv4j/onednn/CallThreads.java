@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * between {@value #TUNE_BELOW_MICROS} / 8 and {@value #TUNE_BELOW_MICROS} us, where the model
  * cannot tell, are measured when the plan is created ({@link #tune}) unless the system property
  * {@value #AUTOTUNE_PROPERTY} is {@code false}, and measured once more on a call at least
- * {@link #SETTLE_AFTER_NANOS} ns later ({@link #settleNow}); the result is kept with the plan. The
+ * {@link #SETTLE_AFTER_NANOS} ns later ({@link #settleNow}); the result is kept with the plan (the
+ * model's count where the two measurements disagree). The
  * count never exceeds the backend's thread setting ({@code conv4j.threads}).
  *
  * <p><b>Concurrency-aware.</b> Calls reserve their threads from a budget of

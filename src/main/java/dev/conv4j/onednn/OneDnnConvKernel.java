@@ -211,7 +211,8 @@ final class OneDnnConvKernel implements ConvKernel {
      * How a problem shape runs: its threads ({@link CallThreads}), and for contiguous (NCHW)
      * tensors its route. Decided on the shape's first call (which may measure the ways, computing
      * the output on the way) and kept; a measured decision is made once more on a later call
-     * ({@link CallThreads#settleNow}). {@code decidedAt} is System.nanoTime of the decision.
+     * ({@link CallThreads#settleNow}) and kept if both agree, else the cost model's choice is.
+     * {@code decidedAt} is System.nanoTime of the decision.
      */
     private record Choice(int threads, Route route, long decidedAt, AtomicBoolean settled) {
     }
@@ -222,11 +223,20 @@ final class OneDnnConvKernel implements ConvKernel {
         Choice c = CallThreads.kept(choices, key, 4 * CACHE_CAPACITY,
                 () -> decide(problem, fused, format, max, input, output));
         if (CallThreads.settleNow(c.decidedAt(), c.settled(), System.nanoTime())) {
-            c = decide(problem, fused, format, max, input, output);
+            Choice again = decide(problem, fused, format, max, input, output);
+            // two measurements that disagree say the machine was busy: the cost model decides
+            c = again.threads() == c.threads() && again.route() == c.route() ? again
+                    : modelChoice(problem, format, max, input, output);
             c.settled().set(true);
             choices.put(key, c);
         }
         return c;
+    }
+
+    /** The cost model's threads and route for a call, without measuring. */
+    private Choice modelChoice(ConvProblem problem, MemoryFormat format, int max, Tensor input, Tensor output) {
+        return new Choice(CallThreads.byCost(estimateMicros(problem), max),
+                modelRoute(routes(problem, format, input, output)), System.nanoTime(), new AtomicBoolean(true));
     }
 
     /** Measures (or, without autotuning, models) the threads and route of a call; see {@link #choice}. */
