@@ -106,7 +106,7 @@ struct PoolArgs {
 
 /** Output rows per block of the box-filter average (pool_box_rows): a block's row sums stay in cache. */
 constexpr int64_t POOL_BOX_ROWS = 32;
-/** Largest KH of the box-filter average: the row sums of its window stay in registers. */
+/** Largest KH of the box-filter average: the row sums of its window stay in registers (Java: Kernels.MAX_BOX_KERNEL_HEIGHT). */
 constexpr int64_t POOL_BOX_MAX_KH = 8;
 
 struct AdaptiveArgs {

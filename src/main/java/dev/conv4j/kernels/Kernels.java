@@ -367,6 +367,20 @@ public final class Kernels {
         }
     }
 
+    /** The tallest window of {@link #boxAverage} pooling (POOL_BOX_MAX_KH of the native kernels). */
+    public static final int MAX_BOX_KERNEL_HEIGHT = 8;
+
+    /**
+     * Whether {@link #pool} runs average pooling of this spec on contiguous tensors as a box
+     * filter (each input row's window sums once, then the column sums): stride 1, 1d or 2d, a
+     * window at most {@value #MAX_BOX_KERNEL_HEIGHT} rows tall. Other average pooling runs
+     * window by window.
+     */
+    public static boolean boxAverage(PoolSpec spec) {
+        return spec.kind() == PoolKind.AVG && spec.dims() <= 2 && Arrays.stream(spec.stride()).allMatch(s -> s == 1)
+                && (spec.dims() == 1 || spec.kernelSize()[0] <= MAX_BOX_KERNEL_HEIGHT);
+    }
+
     /**
      * Whether {@link #depthwiseConv} computes convolutions of this spec: a (not transposed)
      * convolution with {@code groups == in_channels} (any channel multiplier

@@ -126,14 +126,13 @@ final class OneDnnPooling {
 
     /**
      * ROUTE DECISION: whether an average pooling call that oneDNN could run runs on our own
-     * box filter instead (Kernels.pool's planar fast path: each input row's window sums once,
-     * then the column sums). Yes for stride 1 in every dimension of a 1d or 2d pooling on
-     * contiguous NC(H)W tensors, where oneDNN's NCHW average pooling measured about twice as
-     * slow (AvgPool2d(3, 1, 1) on 256x28x28). Channels-last tensors stay on oneDNN.
+     * box filter instead ({@link OwnKernels#boxAverage}). Yes on contiguous NC(H)W tensors,
+     * where oneDNN's NCHW average pooling measured about twice as slow (AvgPool2d(3, 1, 1) on
+     * 256x28x28). Channels-last tensors stay on oneDNN.
      */
     static boolean ownBoxAverage(PoolProblem p, Tensor input, Tensor output) {
-        return OneDnnAdapter.route(p) == OneDnnAdapter.Route.ONEDNN_POOLING && p.spec().dims() <= 2
-                && Arrays.stream(p.spec().stride()).allMatch(s -> s == 1) && MemoryFormats.allContiguous(input, output);
+        return OneDnnAdapter.route(p) == OneDnnAdapter.Route.ONEDNN_POOLING && OwnKernels.boxAverage(p.spec())
+                && MemoryFormats.allContiguous(input, output);
     }
 
     /** The implementation oneDNN chose for a pooling problem it runs (creating it if needed), for tests. */

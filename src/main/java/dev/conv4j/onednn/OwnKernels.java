@@ -7,6 +7,7 @@ import dev.conv4j.spec.AdaptivePoolProblem;
 import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.PaddingMode;
 import dev.conv4j.spec.PoolProblem;
+import dev.conv4j.spec.PoolSpec;
 import dev.conv4j.spec.UnpoolProblem;
 
 /**
@@ -45,6 +46,11 @@ final class OwnKernels {
         boolean toChannelsLast = input.memoryFormat() == MemoryFormat.CONTIGUOUS;
         Kernels.transpose(input, output, shape[0], toChannelsLast ? shape[1] : spatial,
                 toChannelsLast ? spatial : shape[1], 1);
+    }
+
+    /** Whether {@link #pool} takes average pooling of this spec on contiguous tensors as a box filter. */
+    static boolean boxAverage(PoolSpec spec) {
+        return Kernels.available() && Kernels.boxAverage(spec);
     }
 
     /** Max, average or LP pooling on contiguous tensors, or on batched channels-last ones. */

@@ -46,8 +46,8 @@ public final class Routes {
             new Row("Conv*/ConvTranspose*",
                     "batch 0, out_channels 0, an input without elements, or a single window inside the left padding",
                     "none (output empty, or bias)", "nothing to compute"),
-            new Row("AvgPool1d/2d", "stride 1 in every dimension, contiguous NC(H)W tensors; before the next two "
-                    + "rows",
+            new Row("AvgPool1d/2d", "stride 1 in every dimension, a window at most 8 rows tall, contiguous NC(H)W "
+                    + "tensors; before the next two rows",
                     "own Kernels.pool (box filter: the window sums of each input row once, then the column sums)",
                     "oneDNN's NCHW average pooling measured 2-3x slower (AvgPool2d(3, 1, 1) on 256x28x28)"),
             new Row("AvgPool1d/2d/3d", "no divisor_override; count_include_pad=False, or True without a ceil-mode "

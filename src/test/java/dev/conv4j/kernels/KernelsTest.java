@@ -148,6 +148,17 @@ class KernelsTest {
     // ---------------------------------------------------------------------------------------
     // pad
 
+    @Test
+    void boxAverageTakesStrideOneAveragesOfLowWindows() {
+        assertTrue(Kernels.boxAverage(PoolSpec.avg(2, 3).stride(1).padding(1).build()));
+        assertTrue(Kernels.boxAverage(PoolSpec.avg(1, 20).stride(1).build())); // 1d: one row
+        assertTrue(Kernels.boxAverage(PoolSpec.avg(2, Kernels.MAX_BOX_KERNEL_HEIGHT, 20).stride(1).build()));
+        assertFalse(Kernels.boxAverage(PoolSpec.avg(2, Kernels.MAX_BOX_KERNEL_HEIGHT + 1, 3).stride(1).build()));
+        assertFalse(Kernels.boxAverage(PoolSpec.avg(2, 3).stride(2).build()));
+        assertFalse(Kernels.boxAverage(PoolSpec.avg(3, 3).stride(1).build()));
+        assertFalse(Kernels.boxAverage(PoolSpec.max(2, 3).stride(1).build()));
+    }
+
     @ParameterizedTest
     @MethodSource("isas")
     void padsOneDimInEachMode(String isa) {
