@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -74,12 +75,13 @@ final class CallThreads {
 
     /**
      * Whether a kept decision made at {@code decidedAt} (System.nanoTime) is to be made once more
-     * now: true for exactly one caller, the first at least {@link #SETTLE_AFTER_NANOS} later, which
+     * now ({@code clock}, read only while the decision is unsettled, so settled calls skip it): true for exactly one caller, the first at least {@link #SETTLE_AFTER_NANOS} later, which
      * also sets {@code settled}; always false once {@code settled} is set (decisions of the model
      * alone start settled).
      */
-    static boolean settleNow(long decidedAt, AtomicBoolean settled, long now) {
-        return !settled.get() && now - decidedAt >= SETTLE_AFTER_NANOS && settled.compareAndSet(false, true);
+    static boolean settleNow(long decidedAt, AtomicBoolean settled, LongSupplier clock) {
+        return !settled.get() && clock.getAsLong() - decidedAt >= SETTLE_AFTER_NANOS
+                && settled.compareAndSet(false, true);
     }
 
     /** The single-thread time, in microseconds, of a call doing {@code flops} and touching {@code bytes}. */

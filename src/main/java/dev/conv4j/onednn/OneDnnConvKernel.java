@@ -222,7 +222,7 @@ final class OneDnnConvKernel implements ConvKernel {
         List<Long> key = planKey(problem, fused, format, max);
         Choice c = CallThreads.kept(choices, key, 4 * CACHE_CAPACITY,
                 () -> decide(problem, fused, format, max, input, output));
-        if (CallThreads.settleNow(c.decidedAt(), c.settled(), System.nanoTime())) {
+        if (CallThreads.settleNow(c.decidedAt(), c.settled(), System::nanoTime)) {
             Choice again = decide(problem, fused, format, max, input, output);
             // two measurements that disagree say the machine was busy: the cost model decides
             c = again.threads() == c.threads() && again.route() == c.route() ? again

@@ -16,14 +16,16 @@ class CallThreadsTest {
         long at = 1_000_000_000L;
         long later = at + CallThreads.SETTLE_AFTER_NANOS;
         AtomicBoolean settled = new AtomicBoolean(false);
-        assertFalse(CallThreads.settleNow(at, settled, at + 1), "too early");
-        assertFalse(CallThreads.settleNow(at, settled, later - 1), "too early");
+        assertFalse(CallThreads.settleNow(at, settled, () -> at + 1), "too early");
+        assertFalse(CallThreads.settleNow(at, settled, () -> later - 1), "too early");
         assertFalse(settled.get());
-        assertTrue(CallThreads.settleNow(at, settled, later), "the first call after the delay");
+        assertTrue(CallThreads.settleNow(at, settled, () -> later), "the first call after the delay");
         assertTrue(settled.get());
-        assertFalse(CallThreads.settleNow(at, settled, later + 1), "only once");
-        // decisions of the model alone start settled
-        assertFalse(CallThreads.settleNow(at, new AtomicBoolean(true), later * 2));
+        assertFalse(CallThreads.settleNow(at, settled, () -> later + 1), "only once");
+        // decisions of the model alone start settled, and a settled decision does not read the clock
+        assertFalse(CallThreads.settleNow(at, new AtomicBoolean(true), () -> {
+            throw new AssertionError("clock read");
+        }));
     }
 
     @Test

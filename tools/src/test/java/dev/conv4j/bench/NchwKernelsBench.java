@@ -92,6 +92,15 @@ public final class NchwKernelsBench {
         return s[s.length / 2];
     }
 
+    /** A call that runs {@code once} {@code reps} times. */
+    private static Call repeated(Runnable once) {
+        return reps -> {
+            for (int i = 0; i < reps; i++) {
+                once.run();
+            }
+        };
+    }
+
     private static Tensor random(Random rnd, long... shape) {
         float[] v = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
         for (int i = 0; i < v.length; i++) {
@@ -120,11 +129,7 @@ public final class NchwKernelsBench {
                 bare = BarePrimitive.convolution(p, w, b);
                 bare.load(in);
                 oldCall = bare::run;
-                newCall = reps -> {
-                    for (int i = 0; i < reps; i++) {
-                        Kernels.depthwiseConv(p, in, w, b, out, false, threads);
-                    }
-                };
+                newCall = repeated(() -> Kernels.depthwiseConv(p, in, w, b, out, false, threads));
             } else if (name.startsWith("maxpool")) {
                 PoolProblem p = PoolGeometry.forward(PoolSpec.max(2, 3).stride(2).padding(1).build(),
                         new long[] {n, 64, 112, 112});
@@ -139,11 +144,7 @@ public final class NchwKernelsBench {
                     }
                     Kernels.poolFastPath(true);
                 };
-                newCall = reps -> {
-                    for (int i = 0; i < reps; i++) {
-                        Kernels.pool(p, in, out, null, false, threads);
-                    }
-                };
+                newCall = repeated(() -> Kernels.pool(p, in, out, null, false, threads));
             } else if (name.startsWith("avgpool")) {
                 PoolProblem p = PoolGeometry.forward(PoolSpec.avg(2, 3).stride(1).padding(1).build(),
                         new long[] {n, 256, 28, 28});
@@ -153,11 +154,7 @@ public final class NchwKernelsBench {
                 bare = BarePrimitive.pooling(p);
                 bare.load(in);
                 oldCall = bare::run;
-                newCall = reps -> {
-                    for (int i = 0; i < reps; i++) {
-                        Kernels.pool(p, in, out, null, false, threads);
-                    }
-                };
+                newCall = repeated(() -> Kernels.pool(p, in, out, null, false, threads));
             } else {
                 AdaptivePoolProblem p = AdaptivePoolGeometry.forward(AdaptivePoolSpec.avg(2, 1, 1),
                         new long[] {n, 2048, 7, 7});
@@ -167,11 +164,7 @@ public final class NchwKernelsBench {
                 bare = BarePrimitive.pooling(p);
                 bare.load(in);
                 oldCall = bare::run;
-                newCall = reps -> {
-                    for (int i = 0; i < reps; i++) {
-                        Kernels.adaptivePool(p, in, out, null, threads);
-                    }
-                };
+                newCall = repeated(() -> Kernels.adaptivePool(p, in, out, null, threads));
             }
         }
 
