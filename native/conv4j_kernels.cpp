@@ -1119,6 +1119,44 @@ int adaptive_pool(int kind, const int64_t* desc, const float* in, float* out, in
     return parallel_for(threads, rows, cost, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
 }
 
+int add_bias(int64_t batches, int64_t channels, int64_t plane, const float* bias, float* data, int relu,
+             int threads) {
+    using namespace detail;
+    const int64_t dims[3] = {batches, channels, plane};
+    int64_t total = 0;
+    if (!valid_threads(threads) || (relu != 0 && relu != 1) || !checked_product(dims, 3, total)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (total == 0) {
+        return STATUS_OK;
+    }
+    if (data == nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    auto body = [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; r++) {
+            const float b = bias == nullptr ? 0.0f : bias[r % channels];
+            float* row = data + r * plane;
+            if (relu && bias == nullptr) {
+                for (int64_t i = 0; i < plane; i++) {  // no + 0: it would turn -0.0 into +0.0
+                    row[i] = row[i] < 0.0f ? 0.0f : row[i];
+                }
+            } else if (relu) {
+                for (int64_t i = 0; i < plane; i++) {
+                    const float v = row[i] + b;
+                    row[i] = v < 0.0f ? 0.0f : v;
+                }
+            } else if (bias != nullptr) {
+                for (int64_t i = 0; i < plane; i++) {
+                    row[i] += b;
+                }
+            }
+        }
+    };
+    return parallel_for(threads, batches * channels, static_cast<double>(plane), body) ? STATUS_OK
+                                                                                        : STATUS_OUT_OF_MEMORY;
+}
+
 int max_unpool(const int64_t* desc, const float* in, const int64_t* indices, float* out, int64_t* bad_index,
                int threads) {
     using namespace detail;

@@ -153,6 +153,13 @@ int depthwise_conv(const int64_t* desc, const float* in, const float* weight, co
 int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const void* in, void* out, int threads);
 
 /**
+ * Adds bias[c] (bias nullable: nothing to add) to every element of channel c of `batches` images
+ * of `channels` planes of `plane` floats each, in place, then applies torch.relu if `relu` is 1
+ * (x < 0 -> +0; NaN and -0.0 stay). For the output of a convolution computed without its bias.
+ */
+int add_bias(int64_t batches, int64_t channels, int64_t plane, const float* bias, float* data, int relu, int threads);
+
+/**
  * Adaptive average or max pooling: output cell i of a dim pools input
  * [floor(i*in/out), ceil((i+1)*in/out)). Average divides the window sum by each window
  * extent in turn (PyTorch's sum / kd / kh / kw; long contiguous runs (2+ vectors) are summed

@@ -22,14 +22,14 @@ import dev.conv4j.spec.UnpoolProblem;
  * conv4j's own native kernels (C++, vectorised for AVX-512 and AVX2 on x86-64 and for NEON on
  * AArch64, with a portable scalar path, chosen at run time): padding, max/average/LP pooling
  * (also channels-last), adaptive pooling, max unpooling, depthwise convolution, batched
- * transposes (layout changes), and a peak-FLOPS probe.
+ * transposes (layout changes), a per-channel bias with ReLU, and a peak-FLOPS probe.
  *
  * <p>Problems come resolved by the geometry classes of {@code dev.conv4j.spec}; these methods
  * check none of PyTorch's rules again, only that the tensors fit the problem (open, of the
  * right type and element count), so that no call can make native code read or write out of
  * bounds. Tensors are contiguous in PyTorch's layout (channels-last pooling and
  * {@link #transpose}, the layout change, excepted); outputs are fully written except by
- * {@link #maxUnpool}, whose output the caller zero-fills. The caller must not close a tensor
+ * {@link #maxUnpool}, whose output the caller zero-fills, and {@link #addBias}, which works in place. The caller must not close a tensor
  * while a call that uses it runs.
  *
  * <p>Kernels run on up to {@link #threads()} threads: by default the number of processors, or
@@ -242,6 +242,47 @@ public final class Kernels {
         } finally {
             Reference.reachabilityFence(input);
             Reference.reachabilityFence(output);
+        }
+    }
+
+    /**
+     * Adds {@code bias[c]} to every element of channel {@code c} of the images
+     * {@code [first, first + count)} of {@code data}, a contiguous float tensor read as images of
+     * {@code channels x plane} elements, in place; then applies torch.relu if {@code relu}
+     * ({@code x < 0 -> +0}; NaN and -0.0 stay). {@code bias} may be null (ReLU alone). For the
+     * output of a convolution computed without its bias; runs on up to {@code threads} threads.
+     */
+    public static void addBias(Tensor data, long channels, long plane, long first, long count, Tensor bias,
+            boolean relu, int threads) {
+        requireAvailable();
+        Objects.requireNonNull(data, "data");
+        checkThreads(threads);
+        if (channels < 0 || plane < 0 || first < 0 || count < 0) {
+            throw new IllegalArgumentException("addBias sizes must be non-negative, but got channels=" + channels
+                    + ", plane=" + plane + ", first=" + first + ", count=" + count);
+        }
+        long image = Math.multiplyExact(channels, plane);
+        String what = "addBias of images [" + first + ", " + (first + count) + ") of " + channels + " x " + plane;
+        TensorContract.require("data", data, DType.FLOAT32, data.numel(), what);
+        long images = image == 0 ? 0 : data.numel() / image;
+        if (image != 0 && (data.numel() % image != 0 || first + count > images)) {
+            throw new IllegalArgumentException(what + ": data " + Tuples.list(data.shape())
+                    + " does not hold these images");
+        }
+        if (bias != null) {
+            TensorContract.require("bias", bias, DType.FLOAT32, channels, what);
+            requireDistinct(data, bias);
+        }
+        if (count == 0 || image == 0) {
+            return;
+        }
+        try {
+            int status = NativeKernels.add_bias(count, channels, plane, bias == null ? 0L : bias.address(),
+                    data.address() + first * image * Float.BYTES, relu ? 1 : 0, threads);
+            checkStatus(status, what);
+        } finally {
+            Reference.reachabilityFence(data);
+            Reference.reachabilityFence(bias);
         }
     }
 

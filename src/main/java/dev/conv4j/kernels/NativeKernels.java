@@ -102,6 +102,10 @@ final class NativeKernels {
     public static native int transpose(int elemSize, long batches, long rows, long cols,
             @Cast("const void*") long in, @Cast("void*") long out, int threads);
 
+    /** Per channel c of each image, data[c] = data[c] + bias[c] (bias nullable), then torch.relu if relu is 1. */
+    public static native int add_bias(long batches, long channels, long plane, @Cast("const float*") long bias,
+            @Cast("float*") long data, int relu, int threads);
+
     public static native int adaptive_pool(int kind, @Cast("const int64_t*") long[] desc,
             @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);
 

@@ -742,6 +742,47 @@ class KernelsTest {
     }
 
     // ---------------------------------------------------------------------------------------
+    // per-channel bias (after a convolution computed without it)
+
+    @Test
+    void addBiasByHand() {
+        // 2 images x 2 channels x 3 positions; bias [10, -1]; only image 1 (of first = 1, count = 1)
+        float nan = Float.NaN;
+        float[] x = {1, 2, 3, 4, 5, 6, 0.5f, -20, nan, 1, -0f, 0.25f};
+        try (Tensor data = Tensor.of(x.clone(), 2, 2, 3); Tensor bias = Tensor.of(new float[] {10, -1}, 2)) {
+            Kernels.addBias(data, 2, 3, 1, 1, bias, false, 1);
+            assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 10.5f, -10, nan, 0, -1, -0.75f}, data.toFloatArray());
+        }
+        // torch.relu after the bias: negative -> +0, NaN stays; both images, two threads
+        try (Tensor data = Tensor.of(x.clone(), 2, 2, 3); Tensor bias = Tensor.of(new float[] {10, -1}, 2)) {
+            Kernels.addBias(data, 2, 3, 0, 2, bias, true, 2);
+            assertArrayEquals(new float[] {11, 12, 13, 3, 4, 5, 10.5f, 0, nan, 0, 0, 0}, data.toFloatArray());
+        }
+        // ReLU alone keeps -0.0 (torch.relu does) and NaN
+        try (Tensor data = Tensor.of(new float[] {-0f, -3, nan, 2}, 1, 1, 4)) {
+            Kernels.addBias(data, 1, 4, 0, 1, null, true, 1);
+            assertArrayEquals(new int[] {Float.floatToRawIntBits(-0f), 0, Float.floatToRawIntBits(nan),
+                Float.floatToRawIntBits(2f)}, rawBits(data.toFloatArray()));
+        }
+    }
+
+    @Test
+    void addBiasRefusesWhatDoesNotFit() {
+        try (Tensor data = Tensor.zeros(2, 3, 4); Tensor bias = Tensor.zeros(3); Tensor small = Tensor.zeros(2)) {
+            Kernels.addBias(data, 3, 4, 0, 2, bias, false, 1);
+            assertThrows(IllegalArgumentException.class, () -> Kernels.addBias(data, 3, 4, 1, 2, bias, false, 1));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.addBias(data, 5, 4, 0, 1, null, true, 1));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.addBias(data, 3, 4, 0, 1, small, false, 1));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.addBias(data, 3, 4, -1, 1, bias, false, 1));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.addBias(data, 3, 4, 0, 1, bias, false, 0));
+            assertThrows(IllegalArgumentException.class, () -> Kernels.addBias(data, 3, 4, 0, 1, data, false, 1));
+        }
+        Tensor closed = Tensor.zeros(12);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> Kernels.addBias(closed, 3, 4, 0, 1, null, true, 1));
+    }
+
+    // ---------------------------------------------------------------------------------------
     // channels-last pooling
 
     @ParameterizedTest
