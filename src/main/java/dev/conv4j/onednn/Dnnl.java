@@ -2,6 +2,7 @@ package dev.conv4j.onednn;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
+import java.nio.FloatBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.bytedeco.dnnl.dnnl_engine;
@@ -329,6 +330,15 @@ final class Dnnl {
             }
         }
         return algorithms;
+    }
+
+    /**
+     * {@code c = a * b} with oneDNN's {@code dnnl_sgemm}, all three row-major and dense
+     * ({@code a} is m x k, {@code b} k x n, {@code c} m x n; c's contents are not read), on the
+     * calling thread's OpenMP thread count. Direct buffers from their element 0.
+     */
+    static void sgemm(long m, long n, long k, FloatBuffer a, FloatBuffer b, FloatBuffer c, String what) {
+        check(dnnl_sgemm((byte) 'N', (byte) 'N', m, n, k, 1f, a, k, b, n, 0f, c, n), "dnnl_sgemm for " + what);
     }
 
     /** oneDNN's implementation name of a primitive descriptor, e.g. {@code brg_conv_fwd:avx512_core}. */

@@ -76,6 +76,14 @@ final class OwnKernels {
         Kernels.depthwiseConv(p, input, weight, bias, output, relu, threads);
     }
 
+    /**
+     * Adds the per-channel bias (nullable) to image {@code image} of a contiguous N x C x plane
+     * output in place, with torch.relu if {@code relu}, on the calling thread.
+     */
+    static void addBias(Tensor output, long channels, long plane, long image, Tensor bias, boolean relu) {
+        Kernels.addBias(output, channels, plane, image, 1, bias, relu, 1);
+    }
+
     static void maxUnpool(UnpoolProblem p, Tensor input, Tensor indices, Tensor output) {
         Kernels.maxUnpool(p, input, indices, output);
     }

@@ -17,8 +17,9 @@ import dev.conv4j.spec.ConvSpec;
 
 /**
  * Every way a contiguous (NCHW) convolution can run, forced one by one (the oneDNN primitive on
- * NCHW, on channels-last copies, or writing 16-channel blocks that a reorder makes NCHW; one
- * thread or two), against the reference backend: whatever the autotuner chooses at run time
+ * NCHW, on channels-last copies, or writing 16-channel blocks that a reorder makes NCHW; the own
+ * depthwise kernel; sgemm for pointwise convolutions; one thread or two), against the reference
+ * backend: whatever the autotuner chooses at run time
  * computes PyTorch's numbers.
  */
 class RouteChoiceTest {
@@ -38,7 +39,10 @@ class RouteChoiceTest {
                     new long[] {2, 6, 7, 5}},
                 new Object[] {ConvSpec.builder(2, true, 8, 8, 2).stride(2).groups(4).build(), new long[] {1, 8, 6, 6}},
                 new Object[] {ConvSpec.builder(3, false, 4, 4, 3).padding(1).groups(2).build(), new long[] {2, 4, 5, 6, 7}},
-                new Object[] {ConvSpec.builder(3, true, 4, 2, 2).stride(2).build(), new long[] {1, 4, 3, 4, 5}});
+                new Object[] {ConvSpec.builder(3, true, 4, 2, 2).stride(2).build(), new long[] {1, 4, 3, 4, 5}},
+                // pointwise: sgemm per image
+                new Object[] {ConvSpec.builder(2, false, 5, 7, 1).build(), new long[] {3, 5, 4, 6}},
+                new Object[] {ConvSpec.builder(3, false, 6, 3, 1).bias(false).build(), new long[] {2, 6, 2, 3, 4}});
     }
 
     @Test
@@ -66,6 +70,13 @@ class RouteChoiceTest {
                         }
                         // blocked output: plain convolutions of few input channels with a JIT kernel for it
                         boolean mayBlock = spec.groups() == 1 && !spec.transposed() && spec.inChannels() < 16;
+                        boolean pointwise = spec.groups() == 1 && !spec.transposed() && spec.kernelSize()[0] == 1;
+                        if (route == OneDnnConvKernel.Route.GEMM && !pointwise) {
+                            try (Tensor y = Tensor.zeros(p.outputShape())) {
+                                assertEquals(false, mine.forwardOn(route, 1, p, x, y), spec + " on sgemm");
+                            }
+                            continue;
+                        }
                         for (int threads : new int[] {1, 2}) {
                             try (Tensor got = Tensor.zeros(p.outputShape())) {
                                 String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "")
@@ -89,10 +100,81 @@ class RouteChoiceTest {
                 }
             }
         }
-        // 7 cases on two routes and 2 depthwise ones on three, with and without ReLU, 1 and 2 threads;
-        // the blocked output at least for the first case (Conv2d(6, 8, 3, padding=1) has a JIT kernel)
+        // 7 cases on two routes, 2 depthwise ones on three and 2 pointwise ones on three, with and
+        // without ReLU, 1 and 2 threads; the blocked output at least for the first case
+        // (Conv2d(6, 8, 3, padding=1) has a JIT kernel)
         assertTrue(blocked >= 4, blocked + " calls on the blocked output");
-        assertEquals((7 * 2 + 2 * 3) * 2 * 2 + blocked, checked);
+        assertEquals((7 * 2 + 2 * 3 + 2 * 3) * 2 * 2 + blocked, checked);
+    }
+
+    @Test
+    void theCostModelTakesSgemmForWidePointwiseConvolutions() {
+        // (in, out, side, model's route): 64 input channels and 144 positions take sgemm; few
+        // channels or 7x7 images stay on the primitive
+        Object[][] cases = {{64, 8, 12, OneDnnConvKernel.Route.GEMM}, {16, 16, 28, OneDnnConvKernel.Route.PRIMITIVE},
+            {96, 8, 7, OneDnnConvKernel.Route.PRIMITIVE}};
+        Random r = new Random(17);
+        for (Object[] c : cases) {
+            int in = (int) c[0];
+            int out = (int) c[1];
+            long side = (int) c[2];
+            ConvSpec spec = ConvSpec.builder(2, false, in, out, 1).build();
+            long[] shape = {2, in, side, side};
+            ConvProblem p = ConvGeometry.forward(spec, shape, null);
+            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                    Tensor b = OneDnnEquivalenceTest.random(r, new long[] {out}, false);
+                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+                    Tensor expected = Tensor.zeros(p.outputShape());
+                    Tensor got = Tensor.zeros(p.outputShape());
+                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, true);
+                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, true)) {
+                assertEquals(c[3], mine.modelRoute(p, x, got), spec.toString());
+                // the route the kernel takes by itself (tests run without autotuning: the model's)
+                ref.forward(p, x, expected);
+                mine.forward(p, x, got);
+                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), spec.toString());
+            }
+        }
+    }
+
+    @Test
+    void eachPlansChoiceGoesToTheRouteLogger() {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(OneDnnConvKernel.ROUTE_LOGGER);
+        List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                messages.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Level before = jul.getLevel();
+        jul.setLevel(java.util.logging.Level.FINE);
+        jul.addHandler(handler);
+        ConvSpec spec = ConvSpec.builder(2, false, 64, 4, 1).build();
+        ConvProblem p = ConvGeometry.forward(spec, new long[] {1, 64, 12, 12}, null);
+        Random r = new Random(3);
+        try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                Tensor b = OneDnnEquivalenceTest.random(r, new long[] {4}, false);
+                Tensor x = OneDnnEquivalenceTest.random(r, new long[] {1, 64, 12, 12}, false);
+                Tensor y = Tensor.zeros(p.outputShape());
+                ConvKernel k = ONEDNN.prepareConv(spec, w, b)) {
+            k.forward(p, x, y);
+            k.forward(p, x, y); // decided once: no second message
+        } finally {
+            jul.removeHandler(handler);
+            jul.setLevel(before);
+        }
+        assertEquals(1, messages.size(), messages.toString());
+        assertTrue(messages.get(0).startsWith("chosen: Conv2d(64, 4") && messages.get(0).endsWith("GEMM"),
+                messages.get(0));
     }
 
     @Test
@@ -108,6 +190,7 @@ class RouteChoiceTest {
             assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.VIA_CHANNELS_LAST, 1, p, x, y));
             assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.OWN_DEPTHWISE, 1, p, x, y));
             assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.BLOCKED_OUTPUT, 1, p, x, y));
+            assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.GEMM, 1, p, x, y));
             assertTrue(k.forwardOn(OneDnnConvKernel.Route.PRIMITIVE, 1, p, x, y));
         }
     }
