@@ -138,6 +138,53 @@ class RouteChoiceTest {
     }
 
     @Test
+    void randomWidePointwiseConvolutionsOnSgemmMatchTheReference() {
+        // the reliability fuzz draws 1-6 channels, which stay on the primitive: this draws the
+        // pointwise convolutions the cost model sends to sgemm (1d/2d/3d, batched or not, bias
+        // or not, with a Sequential's ReLU or not)
+        Random r = new Random(23);
+        for (int i = 0; i < 30; i++) {
+            int d = 1 + r.nextInt(3);
+            int in = OneDnnConvKernel.GEMM_MIN_CHANNELS + r.nextInt(20);
+            int out = 1 + r.nextInt(9);
+            boolean withBias = r.nextBoolean();
+            boolean relu = r.nextBoolean();
+            long[] spatial = new long[d];
+            long positions;
+            do {
+                positions = 1;
+                for (int k = 0; k < d; k++) {
+                    spatial[k] = 1 + r.nextInt(d == 1 ? 400 : d == 2 ? 24 : 9);
+                    positions *= spatial[k];
+                }
+            } while (positions < OneDnnConvKernel.GEMM_MIN_POSITIONS);
+            boolean batched = r.nextInt(4) != 0;
+            long[] shape = new long[(batched ? 2 : 1) + d];
+            int at = 0;
+            if (batched) {
+                shape[at++] = 1 + r.nextInt(3);
+            }
+            shape[at++] = in;
+            System.arraycopy(spatial, 0, shape, at, d);
+            ConvSpec spec = ConvSpec.builder(d, false, in, out, 1).bias(withBias).build();
+            ConvProblem p = ConvGeometry.forward(spec, shape, null);
+            String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "");
+            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                    Tensor b = withBias ? OneDnnEquivalenceTest.random(r, new long[] {out}, false) : null;
+                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+                    Tensor expected = Tensor.zeros(p.outputShape());
+                    Tensor got = Tensor.zeros(p.outputShape());
+                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
+                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
+                assertEquals(OneDnnConvKernel.Route.GEMM, mine.modelRoute(p, x, got), name);
+                ref.forward(p, x, expected);
+                mine.forward(p, x, got);
+                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
+            }
+        }
+    }
+
+    @Test
     void eachPlansChoiceGoesToTheRouteLogger() {
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger(OneDnnConvKernel.ROUTE_LOGGER);
         List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
