@@ -1157,6 +1157,78 @@ int add_bias(int64_t batches, int64_t channels, int64_t plane, const float* bias
                                                                                         : STATUS_OUT_OF_MEMORY;
 }
 
+namespace detail {
+/** One output row of place_patches(): the KW source rows interleaved (w * KW + k), plus b, then relu. */
+template <bool kBias, bool kRelu>
+static void place_row(const float* const* src, int64_t KW, int64_t W, float b, float* row) {
+    auto fin = [b](float v) {
+        if (kBias) {
+            v += b;  // without bias nothing is added: + 0 would turn -0.0 into +0.0
+        }
+        return kRelu ? (v < 0.0f ? 0.0f : v) : v;
+    };
+    if (KW == 1) {
+        const float* s0 = src[0];
+        for (int64_t w = 0; w < W; w++) {
+            row[w] = fin(s0[w]);
+        }
+    } else if (KW == 2) {  // the common 2x2 / stride 2 upsampling: two rows interleaved
+        const float* s0 = src[0];
+        const float* s1 = src[1];
+        for (int64_t w = 0; w < W; w++) {
+            row[2 * w] = fin(s0[w]);
+            row[2 * w + 1] = fin(s1[w]);
+        }
+    } else {
+        for (int64_t w = 0; w < W; w++) {
+            for (int64_t k = 0; k < KW; k++) {
+                row[w * KW + k] = fin(src[k][w]);
+            }
+        }
+    }
+}
+}  // namespace detail
+
+int place_patches(int64_t channels, const int64_t* kernel, const int64_t* in, const float* patches, const float* bias,
+                  float* out, int relu, int threads) {
+    using namespace detail;
+    if (kernel == nullptr || in == nullptr || !valid_threads(threads) || (relu != 0 && relu != 1)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    const int64_t dims[7] = {channels, kernel[0], kernel[1], kernel[2], in[0], in[1], in[2]};
+    int64_t total = 0;
+    if (!checked_product(dims, 7, total)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (total == 0) {
+        return STATUS_OK;
+    }
+    if (patches == nullptr || out == nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    const int64_t KD = kernel[0], KH = kernel[1], KW = kernel[2], D = in[0], H = in[1], W = in[2];
+    const int64_t OD = D * KD, OH = H * KH, OW = W * KW, plane = D * H * W;
+    auto body = [&](int64_t r0, int64_t r1) {
+        std::vector<const float*> src(static_cast<size_t>(KW));
+        for (int64_t r = r0; r < r1; r++) {  // output row (c, od, oh)
+            const int64_t oh = r % OH, od = (r / OH) % OD, c = r / (OH * OD);
+            const int64_t d = od / KD, i = od % KD, h = oh / KH, j = oh % KH;
+            for (int64_t k = 0; k < KW; k++) {
+                src[static_cast<size_t>(k)] = patches + (((c * KD + i) * KH + j) * KW + k) * plane + (d * H + h) * W;
+            }
+            const float b = bias == nullptr ? 0.0f : bias[c];
+            float* row = out + r * OW;
+            if (bias == nullptr) {
+                relu ? place_row<false, true>(src.data(), KW, W, b, row) : place_row<false, false>(src.data(), KW, W, b, row);
+            } else {
+                relu ? place_row<true, true>(src.data(), KW, W, b, row) : place_row<true, false>(src.data(), KW, W, b, row);
+            }
+        }
+    };
+    return parallel_for(threads, channels * OD * OH, static_cast<double>(OW), body) ? STATUS_OK
+                                                                                    : STATUS_OUT_OF_MEMORY;
+}
+
 int max_unpool(const int64_t* desc, const float* in, const int64_t* indices, float* out, int64_t* bad_index,
                int threads) {
     using namespace detail;

@@ -160,6 +160,17 @@ int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const 
 int add_bias(int64_t batches, int64_t channels, int64_t plane, const float* bias, float* data, int relu, int threads);
 
 /**
+ * Places the patches of a transposed convolution whose kernel equals its stride (no padding,
+ * dilation 1, so patches do not overlap) into its output image: `patches` is the matrix
+ * product of the weights and the input image, [channels][KD][KH][KW][D][H][W] (`kernel` and
+ * `in` hold KD KH KW and the input's D H W), and out[c][d*KD+i][h*KH+j][w*KW+k] =
+ * patches[c][i][j][k][d][h][w] + bias[c] (bias nullable), then torch.relu if `relu` is 1.
+ * Every element of the output image is written.
+ */
+int place_patches(int64_t channels, const int64_t* kernel, const int64_t* in, const float* patches, const float* bias,
+                  float* out, int relu, int threads);
+
+/**
  * Adaptive average or max pooling: output cell i of a dim pools input
  * [floor(i*in/out), ceil((i+1)*in/out)). Average divides the window sum by each window
  * extent in turn (PyTorch's sum / kd / kh / kw; long contiguous runs (2+ vectors) are summed

@@ -22,7 +22,8 @@ import dev.conv4j.spec.UnpoolProblem;
  * conv4j's own native kernels (C++, vectorised for AVX-512 and AVX2 on x86-64 and for NEON on
  * AArch64, with a portable scalar path, chosen at run time): padding, max/average/LP pooling
  * (also channels-last), adaptive pooling, max unpooling, depthwise convolution, batched
- * transposes (layout changes), a per-channel bias with ReLU, and a peak-FLOPS probe.
+ * transposes (layout changes), a per-channel bias with ReLU, the patches of a transposed
+ * convolution whose kernel equals its stride, and a peak-FLOPS probe.
  *
  * <p>Problems come resolved by the geometry classes of {@code dev.conv4j.spec}; these methods
  * check none of PyTorch's rules again, only that the tensors fit the problem (open, of the
@@ -282,6 +283,64 @@ public final class Kernels {
             checkStatus(status, what);
         } finally {
             Reference.reachabilityFence(data);
+            Reference.reachabilityFence(bias);
+        }
+    }
+
+    /**
+     * Writes image {@code image} of {@code output}, the output of a transposed convolution whose
+     * kernel equals its stride (no padding, dilation 1: its patches do not overlap), from
+     * {@code patches}, the product of its weights and that input image: {@code [channels][k...][in...]}.
+     * Output element {@code [c][x*k + i]} (per spatial dimension) is {@code patches[c][i][x]}
+     * plus {@code bias[c]} (bias nullable), then torch.relu if {@code relu}. {@code kernel} and
+     * {@code inputSpatial} give 1 to 3 spatial dimensions; runs on up to {@code threads} threads.
+     */
+    public static void placePatches(Tensor patches, Tensor output, long image, long channels, int[] kernel,
+            long[] inputSpatial, Tensor bias, boolean relu, int threads) {
+        requireAvailable();
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(inputSpatial, "inputSpatial");
+        checkThreads(threads);
+        int d = kernel.length;
+        if (d < 1 || d > 3 || inputSpatial.length != d || channels < 0 || image < 0
+                || Arrays.stream(kernel).anyMatch(k -> k < 1) || Arrays.stream(inputSpatial).anyMatch(x -> x < 0)) {
+            throw new IllegalArgumentException("placePatches needs 1 to 3 kernel sizes >= 1 and as many input sizes "
+                    + ">= 0, channels and image >= 0, but got kernel " + Arrays.toString(kernel) + ", input "
+                    + Arrays.toString(inputSpatial) + ", channels " + channels + ", image " + image);
+        }
+        long perImage = channels;
+        for (int i = 0; i < d; i++) {
+            perImage = Math.multiplyExact(perImage, Math.multiplyExact(kernel[i], inputSpatial[i]));
+        }
+        String what = "placePatches of image " + image + ", " + channels + " channels, kernel "
+                + Arrays.toString(kernel) + ", input " + Arrays.toString(inputSpatial);
+        TensorContract.require("patches", patches, DType.FLOAT32, perImage, what);
+        TensorContract.require("output", output, DType.FLOAT32, output.numel(), what);
+        if (perImage != 0 && (output.numel() % perImage != 0 || image >= output.numel() / perImage)) {
+            throw new IllegalArgumentException(what + ": output " + Tuples.list(output.shape())
+                    + " does not hold that image");
+        }
+        requireDistinct(patches, output);
+        if (bias != null) {
+            TensorContract.require("bias", bias, DType.FLOAT32, channels, what);
+        }
+        if (perImage == 0) {
+            return;
+        }
+        long[] k3 = {1, 1, 1};
+        long[] in3 = {1, 1, 1};
+        for (int i = 0; i < d; i++) {
+            k3[3 - d + i] = kernel[i];
+            in3[3 - d + i] = inputSpatial[i];
+        }
+        try {
+            int status = NativeKernels.place_patches(channels, k3, in3, patches.address(),
+                    bias == null ? 0L : bias.address(), output.address() + image * perImage * Float.BYTES,
+                    relu ? 1 : 0, threads);
+            checkStatus(status, what);
+        } finally {
+            Reference.reachabilityFence(patches);
+            Reference.reachabilityFence(output);
             Reference.reachabilityFence(bias);
         }
     }

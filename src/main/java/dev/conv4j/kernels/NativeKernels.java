@@ -106,6 +106,11 @@ final class NativeKernels {
     public static native int add_bias(long batches, long channels, long plane, @Cast("const float*") long bias,
             @Cast("float*") long data, int relu, int threads);
 
+    /** A transposed convolution's output image from its weights x input product; kernel and in are D H W. */
+    public static native int place_patches(long channels, @Cast("const int64_t*") long[] kernel,
+            @Cast("const int64_t*") long[] in, @Cast("const float*") long patches, @Cast("const float*") long bias,
+            @Cast("float*") long out, int relu, int threads);
+
     public static native int adaptive_pool(int kind, @Cast("const int64_t*") long[] desc,
             @Cast("const float*") long in, @Cast("float*") long out, @Cast("int64_t*") long indices, int threads);
 

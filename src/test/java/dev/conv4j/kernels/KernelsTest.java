@@ -782,6 +782,49 @@ class KernelsTest {
         assertThrows(IllegalStateException.class, () -> Kernels.addBias(closed, 3, 4, 0, 1, null, true, 1));
     }
 
+    @Test
+    void placePatchesByHand() {
+        // 1 channel, kernel 2x2 over a 1x2 input: patches [k=(i,j)][w]; output 2x4 rows
+        // out[i][2w + j] = patches[i][j][w] + bias
+        float[] patches = {1, 2, 3, 4, 5, 6, 7, 8}; // (0,0): 1 2; (0,1): 3 4; (1,0): 5 6; (1,1): 7 8
+        float[] before = new float[16];
+        Arrays.fill(before, -99f);
+        try (Tensor p = Tensor.of(patches, 4, 2); Tensor out = Tensor.of(before, 2, 1, 2, 4);
+                Tensor bias = Tensor.of(new float[] {0.5f}, 1)) {
+            Kernels.placePatches(p, out, 1, 1, new int[] {2, 2}, new long[] {1, 2}, bias, false, 1);
+            // image 0 untouched; image 1 rows: [1 3 2 4], [5 7 6 8] plus 0.5
+            assertArrayEquals(new float[] {-99, -99, -99, -99, -99, -99, -99, -99, 1.5f, 3.5f, 2.5f, 4.5f, 5.5f, 7.5f,
+                6.5f, 8.5f}, out.toFloatArray());
+        }
+        // 1d, 2 channels, kernel 3, input 2, ReLU, no bias: -0.0 and NaN stay, negatives become +0
+        float nan = Float.NaN;
+        float[] p1 = {1, -2, -0f, 3, nan, -4, 5, 6, 7, 8, 9, -10}; // [c][k][w]
+        try (Tensor p = Tensor.of(p1, 6, 2); Tensor out = Tensor.zeros(2, 6)) {
+            Kernels.placePatches(p, out, 0, 2, new int[] {3}, new long[] {2}, null, true, 2);
+            // channel 0: w0 -> k0..2 = 1, -0.0, NaN; w1 -> -2, 3, -4 -> relu
+            assertArrayEquals(rawBits(new float[] {1, -0f, nan, 0, 3, 0, 5, 7, 9, 6, 8, 0}), rawBits(out.toFloatArray()));
+        }
+    }
+
+    @Test
+    void placePatchesRefusesWhatDoesNotFit() {
+        try (Tensor p = Tensor.zeros(8); Tensor out = Tensor.zeros(2, 2, 2, 2); Tensor bias = Tensor.zeros(2)) {
+            Kernels.placePatches(p, out, 1, 2, new int[] {2, 2}, new long[] {1, 1}, bias, true, 1);
+            assertThrows(IllegalArgumentException.class,
+                    () -> Kernels.placePatches(p, out, 2, 2, new int[] {2, 2}, new long[] {1, 1}, bias, true, 1));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Kernels.placePatches(p, out, 0, 2, new int[] {2, 2}, new long[] {1, 3}, bias, true, 1));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Kernels.placePatches(p, out, 0, 2, new int[] {0, 2}, new long[] {1, 1}, bias, true, 1));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Kernels.placePatches(p, out, 0, 2, new int[] {2, 2}, new long[] {1}, bias, true, 1));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Kernels.placePatches(p, out, 0, 4, new int[] {1, 1}, new long[] {1, 1}, null, true, 1));
+            assertThrows(IllegalArgumentException.class,
+                    () -> Kernels.placePatches(p, p, 0, 2, new int[] {2, 2}, new long[] {1, 1}, null, true, 1));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // channels-last pooling
 
