@@ -3,6 +3,8 @@ package dev.conv4j.onednn;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -166,7 +168,8 @@ final class OneDnnConvKernel implements ConvKernel {
         BLOCKED_OUTPUT,
         /**
          * oneDNN's sgemm per image on contiguous tensors, bias and ReLU added by the own kernels
-         * after: pointwise convolutions ({@link #gemmFits}).
+         * after: pointwise convolutions, and transposed ones whose kernel equals their stride
+         * ({@link #gemmFits}).
          */
         GEMM
     }
@@ -320,33 +323,55 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     /**
-     * Whether a call can take {@link Route#GEMM}: an f32 pointwise convolution (kernel 1, stride 1,
-     * no padding, groups 1, not transposed) on contiguous tensors, with the own kernels there to
-     * add the bias. Each NC(D)(H)W image is then an in_channels x positions matrix, and the
-     * output image the weights (out_channels x in_channels) times it: one sgemm, no layout change,
-     * where oneDNN's NCHW convolution reorders both tensors around a channels-last kernel.
-     * (Buffers index by int: each tensor below 2^31 elements.)
+     * Whether a call can take {@link Route#GEMM}: an f32 convolution of groups 1 on contiguous
+     * tensors, with the own kernels there for the bias, that is one matrix product per image. Each
+     * NC(D)(H)W input image is an in_channels x positions matrix. A pointwise convolution (kernel
+     * 1, stride 1, no padding) is the weights (out_channels x in_channels) times it: its output
+     * image, with no layout change, where oneDNN's NCHW convolution reorders both tensors around a
+     * channels-last kernel. A transposed convolution whose kernel equals its stride (no padding,
+     * dilation 1, output exactly input x kernel) is the transposed weights ((out_channels x kernel)
+     * x in_channels) times it: patches that tile the output without overlapping, which
+     * {@link OwnKernels#placePatches} puts in place. (Buffers index by int: each tensor below 2^31
+     * elements.)
      */
     private boolean gemmFits(ConvProblem problem, MemoryFormat format, Tensor input, Tensor output) {
-        return format == MemoryFormat.CONTIGUOUS && arithmetic == Arithmetic.F32 && !spec.transposed()
-                && spec.groups() == 1 && OwnKernels.available()
-                && Arrays.stream(spec.kernelSize()).allMatch(k -> k == 1)
-                && Arrays.stream(spec.stride()).allMatch(st -> st == 1)
+        if (format != MemoryFormat.CONTIGUOUS || arithmetic != Arithmetic.F32 || spec.groups() != 1
+                || !OwnKernels.available() || problem.batch() == 0 || input.numel() > Integer.MAX_VALUE
+                || output.numel() > Integer.MAX_VALUE) {
+            return false;
+        }
+        int[] kernel = spec.kernelSize();
+        int[] stride = spec.stride();
+        if (spec.transposed()) {
+            int[] dilation = spec.dilation();
+            long[] in = problem.inputSpatial();
+            long[] out = problem.outputSpatial();
+            for (int i = 0; i < kernel.length; i++) {
+                if (kernel[i] != stride[i] || (kernel[i] > 1 && dilation[i] != 1) || out[i] != in[i] * kernel[i]) {
+                    return false;
+                }
+            }
+            return Arrays.stream(spec.padding()).allMatch(pad -> pad == 0);
+        }
+        return Arrays.stream(kernel).allMatch(k -> k == 1) && Arrays.stream(stride).allMatch(st -> st == 1)
                 && Arrays.stream(problem.padBefore()).allMatch(pad -> pad == 0)
-                && Arrays.stream(problem.padAfter()).allMatch(pad -> pad == 0)
-                && problem.batch() > 0 && input.numel() <= Integer.MAX_VALUE && output.numel() <= Integer.MAX_VALUE;
+                && Arrays.stream(problem.padAfter()).allMatch(pad -> pad == 0);
     }
 
     /**
-     * The cost model's choice of {@link Route#GEMM} where it fits: at least
-     * {@value #GEMM_MIN_CHANNELS} input channels and {@value #GEMM_MIN_POSITIONS} positions per
-     * image. Measured, 2 threads: Conv2d(1024, 256, 1) on 14x14, 0.27 against 0.34-0.37 ms batch 1
-     * and 4.9 against 5.5-6.5 ms batch 16; Conv2d(256, 64, 1) on 56x56, 0.25 against 0.32 ms.
-     * The primitive stays ahead on 7x7 images (Conv2d(2048, 512, 1): 0.38 against 0.35 ms) and on
-     * tiny ones (Conv2d(16, 16, 1) on 28x28).
+     * The cost model's choice of {@link Route#GEMM} where it fits: always for a transposed
+     * convolution; for a pointwise one, from {@value #GEMM_MIN_CHANNELS} input channels and
+     * {@value #GEMM_MIN_POSITIONS} positions per image. Measured, 2 threads, batch 1 unless said:
+     * ConvTranspose2d(256, 128, 2, stride=2) on 28x28, 0.65 against 0.72 ms on channels-last
+     * copies, batch 16 11.0 against 13.5 ms; ConvTranspose2d(64, 32, 2, stride=2) on 56x56, 0.20-0.24
+     * against 0.38 ms; ConvTranspose2d(512, 256, 2, stride=2) on 14x14, 0.70 against 0.72 ms.
+     * Conv2d(1024, 256, 1) on 14x14, 0.27 against 0.34-0.37 ms on the NCHW primitive, batch 16 4.9
+     * against 5.5-6.5 ms; Conv2d(256, 64, 1) on 56x56, 0.25 against 0.32 ms. The primitive stays
+     * ahead on 7x7 images (Conv2d(2048, 512, 1): 0.38 against 0.35 ms) and on tiny ones
+     * (Conv2d(16, 16, 1) on 28x28).
      */
     private static boolean prefersGemm(ConvProblem problem) {
-        return problem.spec().inChannels() >= GEMM_MIN_CHANNELS
+        return problem.spec().transposed() || problem.spec().inChannels() >= GEMM_MIN_CHANNELS
                 && OneDnnAdapter.product(problem.outputSpatial()) >= GEMM_MIN_POSITIONS;
     }
 
@@ -354,25 +379,32 @@ final class OneDnnConvKernel implements ConvKernel {
     static final int GEMM_MIN_POSITIONS = 128;
 
     /**
-     * A pointwise convolution as one sgemm per image ({@link #gemmFits}); each image's bias and
-     * ReLU are added right after its product, while it is still in cache, on the calling thread.
+     * A call as one sgemm per image ({@link #gemmFits}); each image's bias and ReLU are added
+     * right after its product, while it is still in cache, on the calling thread (for a
+     * transposed convolution while its patches are put in place).
      */
     private void runGemm(int threads, ConvProblem problem, Tensor input, Tensor output) {
         runtime.applyThreads(threads);
-        long oc = spec.outChannels();
-        long ic = spec.inChannels();
-        long positions = OneDnnAdapter.product(problem.outputSpatial());
-        int inImage = Math.toIntExact(ic * positions);
-        int outImage = Math.toIntExact(oc * positions);
-        FloatBuffer w = weight.floatBuffer();
+        long in = spec.inChannels();
+        long positions = OneDnnAdapter.product(problem.inputSpatial());
+        long rows = spec.outChannels() * (long) Arrays.stream(spec.kernelSize()).reduce(1, (a, b) -> a * b);
+        int inImage = Math.toIntExact(in * positions);
+        int outImage = Math.toIntExact(rows * positions);
+        FloatBuffer w = gemmWeights();
         FloatBuffer x = input.floatBuffer();
         FloatBuffer y = output.floatBuffer();
-        try {
+        try (Tensor patches = spec.transposed() ? Tensor.empty(DType.FLOAT32, MemoryFormat.CONTIGUOUS, rows, positions)
+                : null) {
             for (int n = 0; n < problem.batch(); n++) {
-                Dnnl.sgemm(oc, positions, ic, w, x.slice(n * inImage, inImage), y.slice(n * outImage, outImage),
-                        spec.opName());
-                if (bias != null || relu) {
-                    OwnKernels.addBias(output, oc, positions, n, bias, relu);
+                FloatBuffer image = x.slice(n * inImage, inImage);
+                if (patches == null) {
+                    Dnnl.sgemm(rows, positions, in, w, image, y.slice(n * outImage, outImage), spec.opName());
+                    if (bias != null || relu) {
+                        OwnKernels.addBias(output, rows, positions, n, bias, relu);
+                    }
+                } else {
+                    Dnnl.sgemm(rows, positions, in, w, image, patches.floatBuffer(), spec.opName());
+                    OwnKernels.placePatches(problem, patches, output, n, bias, relu);
                 }
             }
         } finally {
@@ -381,6 +413,42 @@ final class OneDnnConvKernel implements ConvKernel {
             Reference.reachabilityFence(output);
         }
     }
+
+    /**
+     * The weights as the left matrix of {@link #runGemm}: a convolution's [out][in] as they are;
+     * a transposed convolution's [in][out x kernel] transposed once, on first use, into a direct
+     * buffer the garbage collector frees with the kernel (oneDNN's sgemm measured about 10%
+     * slower on the transposed operand: 0.66 against 0.59 ms for the benchmark's deconvolution).
+     */
+    private FloatBuffer gemmWeights() {
+        if (!spec.transposed()) {
+            return weight.floatBuffer();
+        }
+        FloatBuffer t = transposedWeights;
+        if (t == null) {
+            synchronized (this) {
+                t = transposedWeights;
+                if (t == null) {
+                    int rows = spec.inChannels();
+                    int cols = Math.toIntExact(weight.numel() / rows);
+                    float[] w = weight.toFloatArray();
+                    float[] wt = new float[w.length];
+                    for (int r = 0; r < rows; r++) {
+                        for (int c = 0; c < cols; c++) {
+                            wt[c * rows + r] = w[r * cols + c];
+                        }
+                    }
+                    t = ByteBuffer.allocateDirect(wt.length * Float.BYTES).order(ByteOrder.nativeOrder())
+                            .asFloatBuffer().put(wt).flip();
+                    transposedWeights = t;
+                }
+            }
+        }
+        return t.duplicate();
+    }
+
+    /** A transposed convolution's weights for {@link #runGemm}, made by {@link #gemmWeights}. */
+    private volatile FloatBuffer transposedWeights;
 
     /**
      * The cost model's route among {@code routes}: the own depthwise kernel where it applies;

@@ -84,6 +84,16 @@ final class OwnKernels {
         Kernels.addBias(output, channels, plane, image, 1, bias, relu, 1);
     }
 
+    /**
+     * Image {@code image} of a transposed convolution's contiguous output from the product of its
+     * weights and that input image ({@link Kernels#placePatches}: kernel equal to stride, no
+     * padding), bias and torch.relu included, on the calling thread.
+     */
+    static void placePatches(ConvProblem p, Tensor patches, Tensor output, long image, Tensor bias, boolean relu) {
+        Kernels.placePatches(patches, output, image, p.spec().outChannels(), p.spec().kernelSize(), p.inputSpatial(),
+                bias, relu, 1);
+    }
+
     static void maxUnpool(UnpoolProblem p, Tensor input, Tensor indices, Tensor output) {
         Kernels.maxUnpool(p, input, indices, output);
     }

@@ -92,21 +92,25 @@ public final class Routes {
                     "per plan, the fastest of: the primitive on NCHW; native transposed channels-last copies (on "
                     + "the calling thread) through the channels-last primitive and back; for fewer than 16 input "
                     + "channels (groups 1, not transposed), the primitive reading NCHW and writing 16-channel blocks "
-                    + "that a oneDNN reorder makes NCHW; for pointwise convolutions (next row), sgemm. Timed on the "
-                    + "plan's first call and once more half a second later (with -Dconv4j.autotune=false: the "
-                    + "blocked output where it fits, sgemm for pointwise convolutions of at least 64 input channels "
-                    + "and 128 positions, channels-last copies for grouped and transposed convolutions, else the "
-                    + "primitive)",
+                    + "that a oneDNN reorder makes NCHW; sgemm where the next row applies. Timed on the plan's first "
+                    + "call and once more half a second later (with -Dconv4j.autotune=false: the blocked output "
+                    + "where it fits; sgemm for transposed convolutions, and for pointwise ones of at least 64 input "
+                    + "channels and 128 positions; channels-last copies for grouped and transposed convolutions; "
+                    + "else the primitive)",
                     "oneDNN's NCHW grouped and transposed convolutions are several times slower than its NHWC ones; "
                     + "for few input channels its direct kernel reads NCHW itself; for others it depends on the "
                     + "shape"),
-            new Row("Conv1d/2d/3d", "pointwise (kernel 1, stride 1, no padding, groups 1) on contiguous tensors, "
-                    + "when the per-plan choice of the row above takes it (Conv1d and unbatched input too)",
-                    "oneDNN's sgemm per image (output image = weights [out x in] times input image [in x positions]), "
-                    + "then own Kernels.addBias (bias, a Sequential's ReLU with NaN kept) on the image while it is "
-                    + "in cache",
+            new Row("Conv1d/2d/3d, ConvTranspose1d/2d/3d", "groups 1, contiguous tensors: pointwise convolutions "
+                    + "(kernel 1, stride 1, no padding), transposed convolutions with kernel = stride (no padding, "
+                    + "dilation 1, no output padding); when the per-plan choice of the row above takes it (1d and "
+                    + "unbatched input too)",
+                    "oneDNN's sgemm per image: the weights [out x in] (transposed ones: [out x kernel][in], "
+                    + "rearranged once) times the input image [in x positions]; then, on the image while it is in "
+                    + "cache, own Kernels.addBias (bias, a Sequential's ReLU with NaN kept), or for transposed "
+                    + "convolutions own Kernels.placePatches (the non-overlapping patches put in place, bias, ReLU)",
                     "NCHW images are already the matrices; oneDNN's NCHW convolution reorders both tensors around "
-                    + "a channels-last kernel (Conv2d(1024, 256, 1) on 14x14, batch 1: 0.27 against 0.34 ms)"),
+                    + "a channels-last kernel (Conv2d(1024, 256, 1) on 14x14, batch 1: 0.27 against 0.34 ms; "
+                    + "ConvTranspose2d(256, 128, 2, stride=2) on 28x28, batch 16: 11.0 against 13.5 ms)"),
             new Row("MaxPool, LPPool, own-kernel AvgPool", "channels-last batched tensors",
                     "own Kernels.pool on channels-last memory (channels in vector lanes)",
                     "same numbers and indices as the NCHW kernel"),

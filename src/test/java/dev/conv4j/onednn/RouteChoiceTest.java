@@ -42,7 +42,10 @@ class RouteChoiceTest {
                 new Object[] {ConvSpec.builder(3, true, 4, 2, 2).stride(2).build(), new long[] {1, 4, 3, 4, 5}},
                 // pointwise: sgemm per image
                 new Object[] {ConvSpec.builder(2, false, 5, 7, 1).build(), new long[] {3, 5, 4, 6}},
-                new Object[] {ConvSpec.builder(3, false, 6, 3, 1).bias(false).build(), new long[] {2, 6, 2, 3, 4}});
+                new Object[] {ConvSpec.builder(3, false, 6, 3, 1).bias(false).build(), new long[] {2, 6, 2, 3, 4}},
+                // transposed with kernel = stride: sgemm, then the patches put in place
+                new Object[] {ConvSpec.builder(2, true, 5, 3, 2).stride(2).build(), new long[] {2, 5, 3, 4}},
+                new Object[] {ConvSpec.builder(1, true, 4, 2, 3).stride(3).bias(false).build(), new long[] {3, 4, 5}});
     }
 
     @Test
@@ -70,10 +73,15 @@ class RouteChoiceTest {
                         }
                         // blocked output: plain convolutions of few input channels with a JIT kernel for it
                         boolean mayBlock = spec.groups() == 1 && !spec.transposed() && spec.inChannels() < 16;
-                        boolean pointwise = spec.groups() == 1 && !spec.transposed() && spec.kernelSize()[0] == 1;
-                        if (route == OneDnnConvKernel.Route.GEMM && !pointwise) {
+                        // sgemm: pointwise convolutions, transposed ones with kernel = stride (no padding)
+                        boolean gemm = spec.groups() == 1 && java.util.Arrays.stream(spec.padding()).allMatch(q -> q == 0)
+                                && (spec.transposed() ? java.util.Arrays.equals(spec.kernelSize(), spec.stride())
+                                        : spec.kernelSize()[0] == 1);
+                        boolean impossible = route == OneDnnConvKernel.Route.GEMM && !gemm
+                                || route == OneDnnConvKernel.Route.VIA_CHANNELS_LAST && shape.length < 4;
+                        if (impossible) {
                             try (Tensor y = Tensor.zeros(p.outputShape())) {
-                                assertEquals(false, mine.forwardOn(route, 1, p, x, y), spec + " on sgemm");
+                                assertEquals(false, mine.forwardOn(route, 1, p, x, y), spec + " on " + route);
                             }
                             continue;
                         }
@@ -100,11 +108,13 @@ class RouteChoiceTest {
                 }
             }
         }
-        // 7 cases on two routes, 2 depthwise ones on three and 2 pointwise ones on three, with and
-        // without ReLU, 1 and 2 threads; the blocked output at least for the first case
-        // (Conv2d(6, 8, 3, padding=1) has a JIT kernel)
+        // 6 cases on two routes, 2 depthwise ones on three, 2 pointwise ones and 2 transposed ones
+        // with kernel = stride (the last of the first list and the two added) on three, and a 1d
+        // transposed one on two (no channels-last copies for 1d), with and without ReLU, 1 and 2
+        // threads; the blocked output at least for the first case (Conv2d(6, 8, 3, padding=1) has
+        // a JIT kernel)
         assertTrue(blocked >= 4, blocked + " calls on the blocked output");
-        assertEquals((7 * 2 + 2 * 3 + 2 * 3) * 2 * 2 + blocked, checked);
+        assertEquals((6 * 2 + 2 * 3 + 2 * 3 + 2 * 3 + 2) * 2 * 2 + blocked, checked);
     }
 
     @Test
@@ -138,10 +148,10 @@ class RouteChoiceTest {
     }
 
     @Test
-    void randomWidePointwiseConvolutionsOnSgemmMatchTheReference() {
-        // the reliability fuzz draws 1-6 channels, which stay on the primitive: this draws the
-        // pointwise convolutions the cost model sends to sgemm (1d/2d/3d, batched or not, bias
-        // or not, with a Sequential's ReLU or not)
+    void randomConvolutionsOnSgemmMatchTheReference() {
+        // the reliability fuzz draws 1-6 channels, which keep pointwise convolutions on the
+        // primitive: this draws the ones the cost model sends to sgemm, and transposed ones with
+        // kernel = stride (1d/2d/3d, batched or not, bias or not, with a Sequential's ReLU or not)
         Random r = new Random(23);
         for (int i = 0; i < 30; i++) {
             int d = 1 + r.nextInt(3);
@@ -166,7 +176,13 @@ class RouteChoiceTest {
             }
             shape[at++] = in;
             System.arraycopy(spatial, 0, shape, at, d);
-            ConvSpec spec = ConvSpec.builder(d, false, in, out, 1).bias(withBias).build();
+            // a third transposed, kernel = stride (2 or 3 per dimension), which the model always sends to sgemm
+            boolean transposed = i % 3 == 2;
+            int[] k = new int[d];
+            for (int q = 0; q < d; q++) {
+                k[q] = transposed ? 2 + r.nextInt(2) : 1;
+            }
+            ConvSpec spec = ConvSpec.builder(d, transposed, in, out, k).stride(k).bias(withBias).build();
             ConvProblem p = ConvGeometry.forward(spec, shape, null);
             String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "");
             try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);

@@ -61,7 +61,10 @@ class ConcurrencyTest {
                 new long[][] {{2, 3, 7, 9}, {1, 3, 6, 8}, {3, 5, 5}, {2, 3, 3, 4}}},
             new Object[] {"AdaptiveMaxPool3d", "output_size=[2, 3, 2], return_indices=True",
                 new long[][] {{1, 2, 4, 5, 6}, {2, 2, 3, 3, 3}, {2, 5, 4, 3}}},
-            new Object[] {"MaxUnpool2d", "kernel_size=2", new long[][] {{2, 3, 4, 4}, {1, 3, 3, 5}, {3, 2, 2}, {2, 3, 1, 6}}});
+            new Object[] {"MaxUnpool2d", "kernel_size=2", new long[][] {{2, 3, 4, 4}, {1, 3, 3, 5}, {3, 2, 2}, {2, 3, 1, 6}}},
+            // kernel = stride: the sgemm route, patches put in place
+            new Object[] {"ConvTranspose2d", "in_channels=3, out_channels=4, kernel_size=2, stride=2",
+                new long[][] {{2, 3, 4, 4}, {1, 3, 3, 5}, {3, 6, 2}, {3, 3, 7, 3}}});
 
     @TestFactory
     Stream<DynamicContainer> oneModuleSharedByEightThreads() {
@@ -105,7 +108,7 @@ class ConcurrencyTest {
         System.out.println("[concurrency] thread count " + (canSet ? "changes under load, from " + original
                 : "is not settable on " + onednn.name() + ": running without changes"));
         List<Object[]> families = List.of(FAMILIES.get(0), FAMILIES.get(1), FAMILIES.get(2), FAMILIES.get(4),
-                FAMILIES.get(5), FAMILIES.get(7), FAMILIES.get(9));
+                FAMILIES.get(5), FAMILIES.get(7), FAMILIES.get(9), FAMILIES.get(10));
         List<Layer> layers = new ArrayList<>();
         List<Inputs> inputs = new ArrayList<>();
         List<Outcome[]> expected = new ArrayList<>();
