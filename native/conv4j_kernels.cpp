@@ -148,8 +148,13 @@ static inline int64_t adaptive_end(int64_t i, int64_t in, int64_t out) { return 
 // call that finds the pool busy (another Java thread inside a kernel) runs inline instead of
 // waiting, so concurrent callers never block one another.
 //
+// Work goes out in chunks that each thread claims in turn, the caller included; a call is done
+// when every chunk is, so it never waits for a helper that has not started (one the scheduler
+// has not run yet, e.g. while another process or the JIT compiler holds the core): the chunks
+// left go to the threads that run, and a late helper finds nothing to claim.
+//
 // Waiting spins briefly before it sleeps: a worker polls for the next job, and the caller for
-// its helpers to finish, for up to kSpin, then blocks on a condition variable. Waking a sleeping
+// the chunks in progress, for up to kSpin, then blocks on a condition variable. Waking a sleeping
 // thread costs a system call and the scheduler's latency (tens of microseconds on a VM), as much
 // as a whole small kernel (a batch-1 pooling or depthwise call); back-to-back calls, a service's
 // requests on one thread, find the worker still polling. The spin is short so that an idle
@@ -221,26 +226,28 @@ public:
             fn(ctx, 0, n);
             return;
         }
+        const uint64_t gen = generation_.load(std::memory_order_relaxed) + 1;
         {
             std::lock_guard<std::mutex> lock(m_);
             fn_ = fn;
             ctx_ = ctx;
             n_ = n;
             grain_ = grain;
-            next_.store(0, std::memory_order_relaxed);
+            chunks_.store(chunks, std::memory_order_relaxed);
+            done_.store(0, std::memory_order_relaxed);
             helpers_ = helpers;
             park_.store(false, std::memory_order_relaxed);
-            remaining_.store(helpers, std::memory_order_relaxed);
-            generation_.fetch_add(1, std::memory_order_release);
+            claim_.store(tag(gen), std::memory_order_release);
+            generation_.store(gen, std::memory_order_release);
         }
         wake_.notify_all();  // no system call when every worker is polling
-        work();
-        auto finished = [this] { return remaining_.load(std::memory_order_acquire) == 0; };
+        work(gen);
+        auto finished = [this, chunks] { return done_.load(std::memory_order_acquire) == chunks; };
         if (spin_until(finished, kSpin)) {
             return;
         }
         std::unique_lock<std::mutex> lock(m_);
-        done_.wait(lock, finished);
+        finished_.wait(lock, finished);
     }
 
 private:
@@ -255,13 +262,31 @@ private:
         }
     }
 
-    void work() {
+    /** The claim word of generation gen's first chunk: the generation's low 32 bits, then the chunk index. */
+    static uint64_t tag(uint64_t gen) { return gen << 32; }
+
+    /**
+     * Runs the chunks of job `gen` that are left, one claim at a time; returns when none is
+     * (or another job has replaced it). The job's fields are read only after a chunk is
+     * claimed: the job cannot end, nor the next replace it, before that chunk is done.
+     */
+    void work(uint64_t gen) {
         for (;;) {
-            const int64_t b = next_.fetch_add(grain_, std::memory_order_relaxed);
-            if (b >= n_) {
-                return;
-            }
+            uint64_t c = claim_.load(std::memory_order_acquire);
+            do {
+                if ((c >> 32) != (gen & 0xffffffffu) ||
+                    static_cast<int64_t>(c & 0xffffffffu) >= chunks_.load(std::memory_order_relaxed)) {
+                    return;
+                }
+            } while (!claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel, std::memory_order_acquire));
+            const int64_t total = chunks_.load(std::memory_order_relaxed);  // this job's: it cannot end yet
+            const int64_t b = static_cast<int64_t>(c & 0xffffffffu) * grain_;
             fn_(ctx_, b, std::min(n_, b + grain_));
+            if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == total) {
+                // under the lock, so the caller cannot check and then sleep past this notify
+                std::lock_guard<std::mutex> lock(m_);
+                finished_.notify_one();
+            }
         }
     }
 
@@ -277,31 +302,29 @@ private:
                 continue;
             }
             lock.unlock();
-            work();
-            if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-                // under the lock, so the caller cannot check and then sleep past this notify
-                std::lock_guard<std::mutex> done(m_);
-                done_.notify_one();
-            }
+            work(seen);
         }
     }
 
     std::mutex submit_;
     std::mutex m_;
     std::condition_variable wake_;
-    std::condition_variable done_;
+    std::condition_variable finished_;
     static constexpr std::chrono::microseconds kSpin{50};
 
     size_t workers_ = 0;
     std::atomic<uint64_t> generation_{0};
     int helpers_ = 0;
-    std::atomic<int> remaining_{0};
     std::atomic<bool> park_{false};
     Fn fn_ = nullptr;
     void* ctx_ = nullptr;
     int64_t n_ = 0;
     int64_t grain_ = 1;
-    std::atomic<int64_t> next_{0};
+    /** The job's chunk count, and how many are done; atomic: a late helper may read it as the next job is set. */
+    std::atomic<int64_t> chunks_{0};
+    std::atomic<int64_t> done_{0};
+    /** The job's generation (low 32 bits) and its next unclaimed chunk (low 32 bits of the word). */
+    std::atomic<uint64_t> claim_{0};
 };
 
 /**

@@ -709,6 +709,48 @@ class KernelsTest {
         assertEquals(2 * shapes.length, checked);
     }
 
+    /**
+     * Many short jobs back to back from two Java threads, on more pool threads than this machine
+     * may have cores, so that workers often start after the caller has done their chunks: every
+     * result must be whole and right, and no call may hang.
+     */
+    @Test
+    void shortJobsFromTwoThreadsWithLateWorkersStayRight() throws Exception {
+        int rows = 64;
+        int cols = 2048; // 131K elements: several chunks of the pool
+        float[] x = new float[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Integer>> done = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                done.add(ex.submit(() -> {
+                    int wrong = 0;
+                    try (Tensor in = Tensor.of(x, x.length); Tensor out = Tensor.zeros(x.length)) {
+                        for (int call = 0; call < 1500; call++) {
+                            Kernels.transpose(in, out, 1, rows, cols, 4);
+                            float[] y = out.toFloatArray();
+                            for (int probe = call % 97; probe < y.length; probe += 97) {
+                                int r = probe % rows;
+                                int c = probe / rows;
+                                wrong += y[probe] == x[r * cols + c] ? 0 : 1;
+                            }
+                            out.fillZero();
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (java.util.concurrent.Future<Integer> f : done) {
+                assertEquals(0, f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            ex.shutdownNow();
+        }
+    }
+
     @Test
     void transposeThereAndBackIsTheIdentity() {
         // NCHW [2, 5, 7, 9] -> NHWC (rows = C, cols = H*W) -> NCHW (rows = H*W, cols = C)
