@@ -53,13 +53,9 @@ final class OwnKernels {
         return Kernels.available() && Kernels.boxAverage(spec);
     }
 
-    /** Max, average or LP pooling on contiguous tensors, or on batched channels-last ones. */
-    static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices, boolean channelsLast) {
-        Kernels.pool(p, input, output, indices, channelsLast);
-    }
-
-    static void adaptivePool(AdaptivePoolProblem p, Tensor input, Tensor output, Tensor indices) {
-        Kernels.adaptivePool(p, input, output, indices);
+    /** Max, average or LP pooling on contiguous tensors, or on batched channels-last ones, on up to {@code threads} threads. */
+    static void pool(PoolProblem p, Tensor input, Tensor output, Tensor indices, boolean channelsLast, int threads) {
+        Kernels.pool(p, input, output, indices, channelsLast, threads);
     }
 
     /** Adaptive pooling on contiguous tensors on up to {@code threads} threads. */
