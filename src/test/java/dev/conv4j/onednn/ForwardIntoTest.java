@@ -99,27 +99,37 @@ class ForwardIntoTest {
      */
     @Test
     void aWarmCallIntoOutAllocatesNoNativeMemory() throws Exception {
+        for (Module m : modules()) {
+            try (m; Tensor x = random(3, 1, 4, 28, 28)) {
+                assertWarmCallsAllocateNothing(m, x);
+            }
+        }
+        // 64 input channels on 12x12: the sgemm route for NCHW pointwise convolutions
+        try (Conv2d pointwise = Conv2d.builder(64, 8, 1).seed(5).build(); Tensor x = random(4, 1, 64, 12, 12)) {
+            assertWarmCallsAllocateNothing(pointwise, x);
+        }
+    }
+
+    /** Warm calls of {@code m} into a caller's output, on {@code x} and its channels-last copy. */
+    private static void assertWarmCallsAllocateNothing(Module m, Tensor x) throws Exception {
         Method fresh = Class.forName("dev.conv4j.BlockPool").getDeclaredMethod("freshBlocks");
         fresh.setAccessible(true);
-        for (Module m : modules()) {
-            try (m; Tensor x = random(3, 1, 4, 28, 28); Tensor xcl = x.toMemoryFormat(MemoryFormat.CHANNELS_LAST)) {
-                for (Tensor in : new Tensor[] {x, xcl}) {
-                    try (Tensor y = m.forward(in);
-                            Tensor out = Tensor.empty(DType.FLOAT32, y.memoryFormat(), y.shape())) {
-                        for (int i = 0; i < 5; i++) {
-                            m.forward(in, out); // warm: plans, thread choice, contexts
-                        }
-                        long blocks = (long) fresh.invoke(null);
-                        long objects = Dnnl.nativeObjects();
-                        long bytes = Pointer.totalBytes();
-                        for (int i = 0; i < 50; i++) {
-                            m.forward(in, out);
-                        }
-                        String what = m + " on " + in.memoryFormat();
-                        assertEquals(blocks, (long) fresh.invoke(null), what + ": tensor blocks");
-                        assertEquals(objects, Dnnl.nativeObjects(), what + ": oneDNN contexts and memory");
-                        assertEquals(bytes, Pointer.totalBytes(), what + ": JavaCPP bytes");
+        try (Tensor xcl = x.toMemoryFormat(MemoryFormat.CHANNELS_LAST)) {
+            for (Tensor in : new Tensor[] {x, xcl}) {
+                try (Tensor y = m.forward(in); Tensor out = Tensor.empty(DType.FLOAT32, y.memoryFormat(), y.shape())) {
+                    for (int i = 0; i < 5; i++) {
+                        m.forward(in, out); // warm: plans, thread choice, contexts
                     }
+                    long blocks = (long) fresh.invoke(null);
+                    long objects = Dnnl.nativeObjects();
+                    long bytes = Pointer.totalBytes();
+                    for (int i = 0; i < 50; i++) {
+                        m.forward(in, out);
+                    }
+                    String what = m + " on " + in.memoryFormat();
+                    assertEquals(blocks, (long) fresh.invoke(null), what + ": tensor blocks");
+                    assertEquals(objects, Dnnl.nativeObjects(), what + ": oneDNN contexts and memory");
+                    assertEquals(bytes, Pointer.totalBytes(), what + ": JavaCPP bytes");
                 }
             }
         }
