@@ -1142,46 +1142,11 @@ int adaptive_pool(int kind, const int64_t* desc, const float* in, float* out, in
     return parallel_for(threads, rows, cost, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
 }
 
-int add_bias(int64_t batches, int64_t channels, int64_t plane, const float* bias, float* data, int relu,
-             int threads) {
-    using namespace detail;
-    const int64_t dims[3] = {batches, channels, plane};
-    int64_t total = 0;
-    if (!valid_threads(threads) || (relu != 0 && relu != 1) || !checked_product(dims, 3, total)) {
-        return STATUS_BAD_ARGUMENT;
-    }
-    if (total == 0) {
-        return STATUS_OK;
-    }
-    if (data == nullptr) {
-        return STATUS_BAD_ARGUMENT;
-    }
-    auto body = [&](int64_t r0, int64_t r1) {
-        for (int64_t r = r0; r < r1; r++) {
-            const float b = bias == nullptr ? 0.0f : bias[r % channels];
-            float* row = data + r * plane;
-            if (relu && bias == nullptr) {
-                for (int64_t i = 0; i < plane; i++) {  // no + 0: it would turn -0.0 into +0.0
-                    row[i] = row[i] < 0.0f ? 0.0f : row[i];
-                }
-            } else if (relu) {
-                for (int64_t i = 0; i < plane; i++) {
-                    const float v = row[i] + b;
-                    row[i] = v < 0.0f ? 0.0f : v;
-                }
-            } else if (bias != nullptr) {
-                for (int64_t i = 0; i < plane; i++) {
-                    row[i] += b;
-                }
-            }
-        }
-    };
-    return parallel_for(threads, batches * channels, static_cast<double>(plane), body) ? STATUS_OK
-                                                                                        : STATUS_OUT_OF_MEMORY;
-}
-
 namespace detail {
-/** One output row of place_patches(): the KW source rows interleaved (w * KW + k), plus b, then relu. */
+/**
+ * One output row of place_patches() and add_bias(): the KW source rows interleaved (w * KW + k),
+ * plus b, then torch.relu (x < 0 -> +0; NaN and -0.0 stay).
+ */
 template <bool kBias, bool kRelu>
 static void place_row(const float* const* src, int64_t KW, int64_t W, float b, float* row) {
     auto fin = [b](float v) {
@@ -1210,7 +1175,44 @@ static void place_row(const float* const* src, int64_t KW, int64_t W, float b, f
         }
     }
 }
+
+/** place_row() with the bias (nullable: none) and the ReLU chosen at run time. */
+static void place_row(const float* const* src, int64_t KW, int64_t W, const float* bias, bool relu, float* row) {
+    if (bias == nullptr) {
+        relu ? place_row<false, true>(src, KW, W, 0.0f, row) : place_row<false, false>(src, KW, W, 0.0f, row);
+    } else {
+        relu ? place_row<true, true>(src, KW, W, *bias, row) : place_row<true, false>(src, KW, W, *bias, row);
+    }
+}
 }  // namespace detail
+
+int add_bias(int64_t batches, int64_t channels, int64_t plane, const float* bias, float* data, int relu,
+             int threads) {
+    using namespace detail;
+    const int64_t dims[3] = {batches, channels, plane};
+    int64_t total = 0;
+    if (!valid_threads(threads) || (relu != 0 && relu != 1) || !checked_product(dims, 3, total)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (total == 0) {
+        return STATUS_OK;
+    }
+    if (data == nullptr) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    if (bias == nullptr && relu == 0) {
+        return STATUS_OK;  // nothing to add
+    }
+    auto body = [&](int64_t r0, int64_t r1) {
+        for (int64_t r = r0; r < r1; r++) {  // in place: a row is its own single source row
+            float* row = data + r * plane;
+            const float* src = row;
+            place_row(&src, 1, plane, bias == nullptr ? nullptr : bias + r % channels, relu != 0, row);
+        }
+    };
+    return parallel_for(threads, batches * channels, static_cast<double>(plane), body) ? STATUS_OK
+                                                                                        : STATUS_OUT_OF_MEMORY;
+}
 
 int place_patches(int64_t channels, const int64_t* kernel, const int64_t* in, const float* patches, const float* bias,
                   float* out, int relu, int threads) {
@@ -1239,13 +1241,7 @@ int place_patches(int64_t channels, const int64_t* kernel, const int64_t* in, co
             for (int64_t k = 0; k < KW; k++) {
                 src[static_cast<size_t>(k)] = patches + (((c * KD + i) * KH + j) * KW + k) * plane + (d * H + h) * W;
             }
-            const float b = bias == nullptr ? 0.0f : bias[c];
-            float* row = out + r * OW;
-            if (bias == nullptr) {
-                relu ? place_row<false, true>(src.data(), KW, W, b, row) : place_row<false, false>(src.data(), KW, W, b, row);
-            } else {
-                relu ? place_row<true, true>(src.data(), KW, W, b, row) : place_row<true, false>(src.data(), KW, W, b, row);
-            }
+            place_row(src.data(), KW, W, bias == nullptr ? nullptr : bias + c, relu != 0, out + r * OW);
         }
     };
     return parallel_for(threads, channels * OD * OH, static_cast<double>(OW), body) ? STATUS_OK
