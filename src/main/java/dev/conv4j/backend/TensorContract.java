@@ -1,5 +1,7 @@
 package dev.conv4j.backend;
 
+import java.util.function.Supplier;
+
 import dev.conv4j.DType;
 import dev.conv4j.Tensor;
 import dev.conv4j.spec.Tuples;
@@ -29,7 +31,9 @@ public final class TensorContract {
         for (long s : shape) {
             expected = Math.multiplyExact(expected, s);
         }
-        require(name, t, dtype, expected, "shape " + Tuples.list(shape));
+        if (!holds(name, t, dtype, expected)) {
+            throw mismatch(name, t, dtype, expected, "shape " + Tuples.list(shape));
+        }
     }
 
     /**
@@ -37,15 +41,35 @@ public final class TensorContract {
      * {@code expectation} says what was expected (e.g. the call), for the message.
      */
     public static void require(String name, Tensor t, DType dtype, long count, String expectation) {
+        if (!holds(name, t, dtype, count)) {
+            throw mismatch(name, t, dtype, count, expectation);
+        }
+    }
+
+    /**
+     * As {@link #require(String, Tensor, DType, long, String)}, the expectation made only for a
+     * refusal (so that a call that passes builds no message).
+     */
+    public static void require(String name, Tensor t, DType dtype, long count, Supplier<String> expectation) {
+        if (!holds(name, t, dtype, count)) {
+            throw mismatch(name, t, dtype, count, expectation.get());
+        }
+    }
+
+    /** Whether {@code t} has the type and element count; refuses a null or closed tensor. */
+    private static boolean holds(String name, Tensor t, DType dtype, long count) {
         if (t == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
         if (t.isClosed()) {
             throw new IllegalStateException(name + " tensor is closed");
         }
-        if (t.dtype() != dtype || t.numel() != count) {
-            throw new IllegalArgumentException(name + " should be a " + dtype + " tensor of " + count + " elements ("
-                    + expectation + "), but got " + t.dtype() + " " + Tuples.list(t.shape()));
-        }
+        return t.dtype() == dtype && t.numel() == count;
+    }
+
+    private static IllegalArgumentException mismatch(String name, Tensor t, DType dtype, long count,
+            String expectation) {
+        return new IllegalArgumentException(name + " should be a " + dtype + " tensor of " + count + " elements ("
+                + expectation + "), but got " + t.dtype() + " " + Tuples.list(t.shape()));
     }
 }

@@ -3,6 +3,7 @@ package dev.conv4j.kernels;
 import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import dev.conv4j.DType;
 import dev.conv4j.Tensor;
@@ -182,7 +183,7 @@ public final class Kernels {
             padded[2 + i] = Math.addExact(batchedInputShape[2 + i], (long) before[i] + after[i]);
         }
         PadGeometry.check(mode, batchedInputShape, before, after);
-        String what = "pad(" + mode.torchName() + ") of " + Tuples.list(batchedInputShape) + " to " + Tuples.list(padded);
+        Supplier<String> what = () -> "pad(" + mode.torchName() + ") of " + Tuples.list(batchedInputShape) + " to " + Tuples.list(padded);
         TensorContract.require("input", input, DType.FLOAT32, product(batchedInputShape), what);
         TensorContract.require("output", output, DType.FLOAT32, product(padded), what);
         requireDistinct(input, output);
@@ -232,7 +233,7 @@ public final class Kernels {
             throw new IllegalArgumentException("transpose needs a FLOAT32 or INT64 tensor, but got " + type);
         }
         long count = Math.multiplyExact(Math.multiplyExact(batches, rows), cols);
-        String what = "transpose of " + batches + " x [" + rows + " x " + cols + "] " + type;
+        Supplier<String> what = () -> "transpose of " + batches + " x [" + rows + " x " + cols + "] " + type;
         TensorContract.require("input", input, type, count, what);
         TensorContract.require("output", output, type, count, what);
         requireDistinct(input, output);
@@ -263,11 +264,11 @@ public final class Kernels {
                     + ", plane=" + plane + ", first=" + first + ", count=" + count);
         }
         long image = Math.multiplyExact(channels, plane);
-        String what = "addBias of images [" + first + ", " + (first + count) + ") of " + channels + " x " + plane;
+        Supplier<String> what = () -> "addBias of images [" + first + ", " + (first + count) + ") of " + channels + " x " + plane;
         TensorContract.require("data", data, DType.FLOAT32, data.numel(), what);
         long images = image == 0 ? 0 : data.numel() / image;
         if (image != 0 && (data.numel() % image != 0 || first + count > images)) {
-            throw new IllegalArgumentException(what + ": data " + Tuples.list(data.shape())
+            throw new IllegalArgumentException(what.get() + ": data " + Tuples.list(data.shape())
                     + " does not hold these images");
         }
         if (bias != null) {
@@ -312,12 +313,12 @@ public final class Kernels {
         for (int i = 0; i < d; i++) {
             perImage = Math.multiplyExact(perImage, Math.multiplyExact(kernel[i], inputSpatial[i]));
         }
-        String what = "placePatches of image " + image + ", " + channels + " channels, kernel "
+        Supplier<String> what = () -> "placePatches of image " + image + ", " + channels + " channels, kernel "
                 + Arrays.toString(kernel) + ", input " + Arrays.toString(inputSpatial);
         TensorContract.require("patches", patches, DType.FLOAT32, perImage, what);
         TensorContract.require("output", output, DType.FLOAT32, output.numel(), what);
         if (perImage != 0 && (output.numel() % perImage != 0 || image >= output.numel() / perImage)) {
-            throw new IllegalArgumentException(what + ": output " + Tuples.list(output.shape())
+            throw new IllegalArgumentException(what.get() + ": output " + Tuples.list(output.shape())
                     + " does not hold that image");
         }
         requireDistinct(patches, output);
@@ -378,7 +379,7 @@ public final class Kernels {
         long planes = Math.multiplyExact(p.batch(), p.channels());
         long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
         long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
-        String what = p.toString();
+        Supplier<String> what = () -> p.toString();
         TensorContract.require("input", input, DType.FLOAT32, inCount, what);
         TensorContract.require("output", output, DType.FLOAT32, outCount, what);
         requireDistinct(input, output);
@@ -438,7 +439,7 @@ public final class Kernels {
         long planes = Math.multiplyExact(p.batch(), p.channels());
         long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
         long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
-        String what = p.toString();
+        Supplier<String> what = () -> p.toString();
         TensorContract.require("input", input, DType.FLOAT32, inCount, what);
         TensorContract.require("output", output, DType.FLOAT32, outCount, what);
         requireDistinct(input, output);
@@ -512,7 +513,7 @@ public final class Kernels {
             throw new IllegalArgumentException("depthwiseConv needs a convolution with groups == in_channels and "
                     + "zero padding, but got " + s);
         }
-        String what = p.toString();
+        Supplier<String> what = () -> p.toString();
         TensorContract.require("input", input, DType.FLOAT32, product(p.batchedInputShape()), what);
         TensorContract.require("output", output, DType.FLOAT32, product(p.batchedOutputShape()), what);
         TensorContract.require("weight", weight, DType.FLOAT32, product(s.weightShape()), what);
@@ -576,7 +577,7 @@ public final class Kernels {
         long planes = Math.multiplyExact(p.batch(), p.channels());
         long inPlane = product(p.inputSpatial());
         long outPlane = p.outputPlaneSize();
-        String what = p.toString();
+        Supplier<String> what = () -> p.toString();
         TensorContract.require("input", input, DType.FLOAT32, Math.multiplyExact(planes, inPlane), what);
         TensorContract.require("indices", indices, DType.INT64, Math.multiplyExact(planes, inPlane), what);
         TensorContract.require("output", output, DType.FLOAT32, Math.multiplyExact(planes, outPlane), what);
@@ -687,16 +688,16 @@ public final class Kernels {
         }
     }
 
-    private static void checkStatus(int status, String what) {
+    private static void checkStatus(int status, Supplier<String> what) {
         switch (status) {
             case NativeKernels.STATUS_OK:
                 return;
             case NativeKernels.STATUS_BAD_ARGUMENT:
-                throw new IllegalArgumentException("native kernel rejected the arguments of " + what);
+                throw new IllegalArgumentException("native kernel rejected the arguments of " + what.get());
             case NativeKernels.STATUS_OUT_OF_MEMORY:
-                throw new OutOfMemoryError("native kernel ran out of memory for " + what);
+                throw new OutOfMemoryError("native kernel ran out of memory for " + what.get());
             default:
-                throw new IllegalStateException("native kernel returned status " + status + " for " + what);
+                throw new IllegalStateException("native kernel returned status " + status + " for " + what.get());
         }
     }
 

@@ -36,9 +36,11 @@ public class Convolution implements Module {
      */
     private final ConvKernel[] lazyKernels = new ConvKernel[2 * Precision.values().length];
     private final ModuleState state;
+    private final LastShape<ConvProblem> problems;
 
     Convolution(Builder<?> b) {
         this.spec = b.spec.build();
+        this.problems = new LastShape<>(shape -> ConvGeometry.forward(spec, shape, null));
         this.backend = b.backendOrDefault();
         this.precision = b.precision;
         this.state = new ModuleState(spec.opName());
@@ -145,7 +147,7 @@ public class Convolution implements Module {
         state.enter();
         try {
             ModuleState.checkFloatInput(input, "input");
-            ConvProblem p = ConvGeometry.forward(spec, input.shape(), null);
+            ConvProblem p = problems.problem(input.shape());
             return Outputs.into(input, out, p.outputShape(), o -> kernel.forward(p, input, o));
         } finally {
             state.exit();
@@ -160,7 +162,8 @@ public class Convolution implements Module {
         state.enter();
         try {
             ModuleState.checkFloatInput(input, "input");
-            ConvProblem p = ConvGeometry.forward(spec, input.shape(), outputSize);
+            ConvProblem p = outputSize == null ? problems.problem(input.shape())
+                    : ConvGeometry.forward(spec, input.shape(), outputSize);
             return Outputs.compute(input, p.outputShape(), out -> kernel.forward(p, input, out));
         } finally {
             state.exit();
@@ -177,7 +180,7 @@ public class Convolution implements Module {
         state.enter();
         try {
             ModuleState.checkFloatInput(input, "input");
-            ConvProblem p = ConvGeometry.forward(spec, input.shape(), null);
+            ConvProblem p = problems.problem(input.shape());
             ConvKernel k = !relu && at == precision ? kernel : lazyKernel(relu, at);
             return out == null ? Outputs.compute(input, p.outputShape(), o -> k.forward(p, input, o))
                     : Outputs.into(input, out, p.outputShape(), o -> k.forward(p, input, o));

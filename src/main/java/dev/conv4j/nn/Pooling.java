@@ -14,9 +14,11 @@ public class Pooling implements Module {
     private final PoolSpec spec;
     private final Backend backend;
     private final ModuleState state;
+    private final LastShape<PoolProblem> problems;
 
     Pooling(Builder<?> b) {
         this.spec = b.spec.build();
+        this.problems = new LastShape<>(shape -> PoolGeometry.forward(spec, shape));
         this.backend = b.backendOrDefault();
         this.state = new ModuleState(spec.opName());
     }
@@ -34,7 +36,7 @@ public class Pooling implements Module {
     public Tensor forward(Tensor input) {
         state.checkOpen();
         ModuleState.checkFloatInput(input, "input");
-        PoolProblem p = PoolGeometry.forward(spec, input.shape());
+        PoolProblem p = problems.problem(input.shape());
         return Outputs.compute(input, p.outputShape(), out -> backend.pool(p, input, out, null));
     }
 
@@ -42,7 +44,7 @@ public class Pooling implements Module {
     public Tensor forward(Tensor input, Tensor out) {
         state.checkOpen();
         ModuleState.checkFloatInput(input, "input");
-        PoolProblem p = PoolGeometry.forward(spec, input.shape());
+        PoolProblem p = problems.problem(input.shape());
         return Outputs.into(input, out, p.outputShape(), o -> backend.pool(p, input, o, null));
     }
 
@@ -53,7 +55,7 @@ public class Pooling implements Module {
             throw new IllegalStateException(spec.opName() + " was built with return_indices=False");
         }
         ModuleState.checkFloatInput(input, "input");
-        PoolProblem p = PoolGeometry.forward(spec, input.shape());
+        PoolProblem p = problems.problem(input.shape());
         return Outputs.computeWithIndices(input, p.outputShape(), (out, idx) -> backend.pool(p, input, out, idx));
     }
 

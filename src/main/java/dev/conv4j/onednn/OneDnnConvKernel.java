@@ -209,7 +209,11 @@ final class OneDnnConvKernel implements ConvKernel {
     private void run(int threads, ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput,
             Tensor input, Tensor output) {
         runtime.applyThreads(threads);
-        ConvPlan plan = plans.acquire(planKey(problem, fused, format, blockedOutput, threads),
+        KeyMemo memo = lastRunKey;
+        List<Long> key = memo != null && memo.matches(problem, fused, format, blockedOutput, threads) ? memo.key()
+                : (lastRunKey = new KeyMemo(problem, fused, format, blockedOutput, threads,
+                        planKey(problem, fused, format, blockedOutput, threads))).key();
+        ConvPlan plan = plans.acquire(key,
                 k -> createPlan(problem, fused, format, blockedOutput));
         try {
             plan.run(problem, input, output);
@@ -230,7 +234,10 @@ final class OneDnnConvKernel implements ConvKernel {
 
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
-        List<Long> key = planKey(problem, fused, format, max);
+        KeyMemo memo = lastChoiceKey;
+        List<Long> key = memo != null && memo.matches(problem, fused, format, false, max) ? memo.key()
+                : (lastChoiceKey = new KeyMemo(problem, fused, format, false, max, planKey(problem, fused, format, max)))
+                        .key();
         Choice c = CallThreads.kept(choices, key, 4 * CACHE_CAPACITY, () -> {
             Choice first = decide(problem, fused, format, max, input, output);
             logChoice(first.settled().get() ? "chosen" : "measured", problem, format, first);
@@ -693,6 +700,22 @@ final class OneDnnConvKernel implements ConvKernel {
      * What a plan depends on besides the kernel's spec: {@link ConvProblem#key()} less the spec
      * (cheaper than that string on every call), and the thread count the primitive is made for.
      */
+    /**
+     * A plan key and what it was made of. Modules pass the same problem object for the same input
+     * shape, so a service's warm calls find their key here instead of building it; one memo for
+     * the choice's key and one for the plan run ({@link #lastChoiceKey}, {@link #lastRunKey}).
+     */
+    private record KeyMemo(ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput,
+            int threads, List<Long> key) {
+        boolean matches(ConvProblem p, boolean f, MemoryFormat m, boolean b, int t) {
+            return problem == p && fused == f && format == m && blockedOutput == b && threads == t;
+        }
+    }
+
+    /** The last keys built; replaced, never changed. */
+    private volatile KeyMemo lastChoiceKey;
+    private volatile KeyMemo lastRunKey;
+
     private List<Long> planKey(ConvProblem p, boolean fused, MemoryFormat format, int threads) {
         return planKey(p, fused, format, false, threads);
     }
