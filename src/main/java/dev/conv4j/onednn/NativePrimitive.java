@@ -3,7 +3,6 @@ package dev.conv4j.onednn;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_query_scratchpad_md;
 
-import java.util.concurrent.ConcurrentLinkedDeque;
 
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_memory_desc;
@@ -27,7 +26,7 @@ final class NativePrimitive {
     private final String what;
     private final String implInfo;
     private final long scratchpadBytes;
-    private final ConcurrentLinkedDeque<ExecContext> contexts = new ConcurrentLinkedDeque<>();
+    private final FreeList<ExecContext> contexts = new FreeList<>();
 
     /** Takes ownership of {@code pd}; destroys it if the primitive cannot be created. */
     NativePrimitive(dnnl_engine engine, dnnl_primitive_desc pd, String what) {

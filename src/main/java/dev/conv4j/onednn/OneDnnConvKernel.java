@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.bytedeco.dnnl.dnnl_engine;
@@ -98,7 +97,7 @@ final class OneDnnConvKernel implements ConvKernel {
     private final double biasAbsMax;
     private final PlanCache<ConvPlan> plans = new PlanCache<>(CACHE_CAPACITY);
     /** How each problem shape runs (planKey with the thread setting in place of the count). */
-    private final Map<List<Long>, Choice> choices = new ConcurrentHashMap<>();
+    private final Map<PlanKey, Choice> choices = new ConcurrentHashMap<>();
     /** Weights in each layout a primitive chose; guarded by itself. */
     private final List<PackedWeights> packed = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -136,12 +135,13 @@ final class OneDnnConvKernel implements ConvKernel {
                     t -> forward(problem, t[0], t[1]));
             return;
         }
-        if (OneDnnAdapter.isTrivial(problem)) {
+        if (problem != lastNonTrivial && OneDnnAdapter.isTrivial(problem)) {
             // Empty output, or no input reaches it: every output element is the bias (or zero).
             output.fillZero();
             fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
             return;
         }
+        lastNonTrivial = problem;
         boolean fused = relu && fusable(input);
         int max = runtime.threads();
         Choice choice = choice(problem, fused, format, max, input, output);
@@ -210,7 +210,7 @@ final class OneDnnConvKernel implements ConvKernel {
             Tensor input, Tensor output) {
         runtime.applyThreads(threads);
         KeyMemo memo = lastRunKey;
-        List<Long> key = memo != null && memo.matches(problem, fused, format, blockedOutput, threads) ? memo.key()
+        PlanKey key = memo != null && memo.matches(problem, fused, format, blockedOutput, threads) ? memo.key()
                 : (lastRunKey = new KeyMemo(problem, fused, format, blockedOutput, threads,
                         planKey(problem, fused, format, blockedOutput, threads))).key();
         ConvPlan plan = plans.acquire(key,
@@ -235,7 +235,7 @@ final class OneDnnConvKernel implements ConvKernel {
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
         KeyMemo memo = lastChoiceKey;
-        List<Long> key = memo != null && memo.matches(problem, fused, format, false, max) ? memo.key()
+        PlanKey key = memo != null && memo.matches(problem, fused, format, false, max) ? memo.key()
                 : (lastChoiceKey = new KeyMemo(problem, fused, format, false, max, planKey(problem, fused, format, max)))
                         .key();
         Choice c = CallThreads.kept(choices, key, 4 * CACHE_CAPACITY, () -> {
@@ -706,29 +706,32 @@ final class OneDnnConvKernel implements ConvKernel {
      * the choice's key and one for the plan run ({@link #lastChoiceKey}, {@link #lastRunKey}).
      */
     private record KeyMemo(ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput,
-            int threads, List<Long> key) {
+            int threads, PlanKey key) {
         boolean matches(ConvProblem p, boolean f, MemoryFormat m, boolean b, int t) {
             return problem == p && fused == f && format == m && blockedOutput == b && threads == t;
         }
     }
 
+    /** The last problem {@link #forward} found not trivial (modules pass one object per shape). */
+    private volatile ConvProblem lastNonTrivial;
+
     /** The last keys built; replaced, never changed. */
     private volatile KeyMemo lastChoiceKey;
     private volatile KeyMemo lastRunKey;
 
-    private List<Long> planKey(ConvProblem p, boolean fused, MemoryFormat format, int threads) {
+    private PlanKey planKey(ConvProblem p, boolean fused, MemoryFormat format, int threads) {
         return planKey(p, fused, format, false, threads);
     }
 
     /** As {@link #planKey(ConvProblem, boolean, MemoryFormat, int)}, for the blocked-output plan if asked. */
-    private List<Long> planKey(ConvProblem p, boolean fused, MemoryFormat format, boolean blockedOutput, int threads) {
+    private PlanKey planKey(ConvProblem p, boolean fused, MemoryFormat format, boolean blockedOutput, int threads) {
         int d = spec.dims();
-        Long[] key = new Long[5 + 4 * d];
-        key[4 + 4 * d] = blockedOutput ? 1L : 0L;
+        long[] key = new long[5 + 4 * d];
+        key[4 + 4 * d] = blockedOutput ? 1 : 0;
         key[0] = p.batch();
-        key[1] = (long) threads;
-        key[2 + 4 * d] = fused ? 1L : 0L; // with the ReLU post-op or without
-        key[3 + 4 * d] = (long) format.ordinal();
+        key[1] = threads;
+        key[2 + 4 * d] = fused ? 1 : 0; // with the ReLU post-op or without
+        key[3 + 4 * d] = format.ordinal();
         long[] in = p.inputSpatial();
         long[] out = p.outputSpatial();
         int[] before = p.padBefore();
@@ -736,10 +739,10 @@ final class OneDnnConvKernel implements ConvKernel {
         for (int i = 0; i < d; i++) {
             key[2 + i] = in[i];
             key[2 + d + i] = out[i];
-            key[2 + 2 * d + i] = (long) before[i];
-            key[2 + 3 * d + i] = (long) after[i];
+            key[2 + 2 * d + i] = before[i];
+            key[2 + 3 * d + i] = after[i];
         }
-        return Arrays.asList(key);
+        return new PlanKey(key);
     }
 
     private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format) {
@@ -876,8 +879,8 @@ final class OneDnnConvKernel implements ConvKernel {
          * Free buffers of the source copy and of the destination temporary, kept for the next
          * call (at most one per concurrent call): the bf16 route needs them on every call.
          */
-        private final ConcurrentLinkedDeque<BytePointer> srcBuffers = new ConcurrentLinkedDeque<>();
-        private final ConcurrentLinkedDeque<BytePointer> dstBuffers = new ConcurrentLinkedDeque<>();
+        private final FreeList<BytePointer> srcBuffers = new FreeList<>();
+        private final FreeList<BytePointer> dstBuffers = new FreeList<>();
 
         ConvPlan(OneDnnAdapter.ConvDesc desc, NativePrimitive primitive, PackedWeights weights, NativePrimitive tailCopy,
                 NativePrimitive srcCopy, boolean fused) {
@@ -948,18 +951,17 @@ final class OneDnnConvKernel implements ConvKernel {
         }
 
         /** A free buffer for memory of {@code desc}, or a new one. */
-        private BytePointer take(ConcurrentLinkedDeque<BytePointer> buffers, dnnl_memory_desc desc) {
+        private BytePointer take(FreeList<BytePointer> buffers, dnnl_memory_desc desc) {
             BytePointer b = buffers.poll();
             return b != null ? b : Dnnl.allocateAligned(Dnnl.size(desc));
         }
 
         @Override
         protected void free() {
-            for (BytePointer b : srcBuffers) {
-                b.close();
-            }
-            for (BytePointer b : dstBuffers) {
-                b.close();
+            for (FreeList<BytePointer> buffers : List.of(srcBuffers, dstBuffers)) {
+                for (BytePointer b = buffers.poll(); b != null; b = buffers.poll()) {
+                    b.close();
+                }
             }
             NativePrimitive.freeAll(primitive, tailCopy, srcCopy);
             weights.unref();
