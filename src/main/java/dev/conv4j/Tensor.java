@@ -40,7 +40,8 @@ public final class Tensor implements AutoCloseable {
     private final MemoryFormat format;
     private final long numel;
     private final BytePointer block;
-    private final ByteBuffer bytes;
+    /** The storage as a Java buffer, made on first use ({@link #bytes()}): most tensors never need one. */
+    private volatile ByteBuffer bytes;
     private volatile boolean closed;
 
     /**
@@ -75,7 +76,6 @@ public final class Tensor implements AutoCloseable {
         long misalignment = block.address() % ALIGNMENT;
         long offset = misalignment == 0 ? 0 : ALIGNMENT - misalignment;
         block.position(offset).limit(offset + size);
-        this.bytes = block.asByteBuffer().order(ByteOrder.nativeOrder());
     }
 
     /** Validates a shape and returns its element count; refuses overflow before allocating. */
@@ -153,7 +153,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.numel
                     + " elements, but got " + data.length + " values");
         }
-        t.bytes.asFloatBuffer().put(data);
+        t.bytes().asFloatBuffer().put(data);
         return t;
     }
 
@@ -165,7 +165,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.numel
                     + " elements, but got " + data.length + " values");
         }
-        t.bytes.asLongBuffer().put(data);
+        t.bytes().asLongBuffer().put(data);
         return t;
     }
 
@@ -183,7 +183,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + t.numel
                     + " elements, but got " + data.length + " values");
         }
-        t.bytes.duplicate().put(data);
+        t.bytes().duplicate().put(data);
         return t;
     }
 
@@ -371,7 +371,7 @@ public final class Tensor implements AutoCloseable {
      */
     public FloatBuffer floatBuffer() {
         checkType(DType.FLOAT32);
-        return bytes.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        return bytes().duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /**
@@ -389,7 +389,7 @@ public final class Tensor implements AutoCloseable {
     /** A read-write view of an int64 tensor's storage, in memory order; valid only while the tensor is open. */
     public LongBuffer longBuffer() {
         checkType(DType.INT64);
-        return bytes.duplicate().order(ByteOrder.nativeOrder()).asLongBuffer();
+        return bytes().duplicate().order(ByteOrder.nativeOrder()).asLongBuffer();
     }
 
     /**
@@ -408,11 +408,21 @@ public final class Tensor implements AutoCloseable {
         return block.address() + block.position();
     }
 
+    /** The buffer over the storage's bytes, made once (a race makes two equal ones). */
+    private ByteBuffer bytes() {
+        ByteBuffer b = bytes;
+        if (b == null) {
+            b = block.asByteBuffer().order(ByteOrder.nativeOrder());
+            bytes = b;
+        }
+        return b;
+    }
+
     /** The storage as native-order bytes, from element 0. */
     ByteBuffer storageBytes() {
         checkOpen();
         // exactly the elements' bytes, from the aligned first one
-        ByteBuffer b = bytes.duplicate();
+        ByteBuffer b = bytes().duplicate();
         b.limit(b.position() + Math.toIntExact(numel * dtype.byteSize()));
         return b.slice().order(ByteOrder.nativeOrder());
     }
@@ -434,7 +444,7 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("shape " + Arrays.toString(newShape)
                     + " is invalid for input of size " + numel);
         }
-        t.bytes.duplicate().put(bytes.duplicate());
+        t.bytes().duplicate().put(bytes().duplicate());
         return t;
     }
 
