@@ -32,8 +32,12 @@ import dev.conv4j.nn.Module;
  * the latency's median and 99th percentile.
  */
 public final class ServeBench {
-    /** Requests each thread makes before the clock starts, one thread after the other. */
-    static final int WARMUP_CALLS = 20;
+    /**
+     * How long the request threads send requests, all at once, before the clock starts: the
+     * steady state of a service, not the JVM's warm-up, is measured (the JIT compiles the call
+     * path, each thread makes its OpenMP team, the plans settle their measured choices).
+     */
+    static final double WARMUP_SECONDS = 0.6;
     /** Latencies kept per thread (the count of requests is exact beyond it). */
     private static final int MAX_SAMPLES = 1 << 17;
 
@@ -81,12 +85,11 @@ public final class ServeBench {
                 try (Tensor y = m.forward(x)) {
                     outputs.add(Tensor.empty(DType.FLOAT32, y.memoryFormat(), y.shape()));
                 }
-                for (int w = 0; w < WARMUP_CALLS; w++) {
-                    m.forward(x, outputs.get(i));
-                }
             }
             AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch warm = new CountDownLatch(c);
             CountDownLatch go = new CountDownLatch(1);
+            long warmUntil = System.nanoTime() + Math.round(WARMUP_SECONDS * 1e9);
             List<Future<long[]>> results = new ArrayList<>();
             for (int i = 0; i < c; i++) {
                 Tensor x = inputs.get(i);
@@ -94,6 +97,10 @@ public final class ServeBench {
                 results.add(pool.submit(() -> {
                     long[] lat = new long[MAX_SAMPLES];
                     long n = 0;
+                    while (System.nanoTime() < warmUntil) {
+                        m.forward(x, out);
+                    }
+                    warm.countDown();
                     go.await();
                     while (!stop.get()) {
                         long t0 = System.nanoTime();
@@ -109,6 +116,7 @@ public final class ServeBench {
                     return r;
                 }));
             }
+            warm.await();
             long t0 = System.nanoTime();
             go.countDown();
             Thread.sleep(Math.round(seconds * 1000));
