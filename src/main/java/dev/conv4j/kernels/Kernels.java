@@ -379,7 +379,7 @@ public final class Kernels {
         long planes = Math.multiplyExact(p.batch(), p.channels());
         long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
         long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
-        Supplier<String> what = () -> p.toString();
+        Supplier<String> what = p::toString;
         TensorContract.require("input", input, DType.FLOAT32, inCount, what);
         TensorContract.require("output", output, DType.FLOAT32, outCount, what);
         requireDistinct(input, output);
@@ -439,7 +439,7 @@ public final class Kernels {
         long planes = Math.multiplyExact(p.batch(), p.channels());
         long inCount = Math.multiplyExact(planes, product(p.inputSpatial()));
         long outCount = Math.multiplyExact(planes, product(p.outputSpatial()));
-        Supplier<String> what = () -> p.toString();
+        Supplier<String> what = p::toString;
         TensorContract.require("input", input, DType.FLOAT32, inCount, what);
         TensorContract.require("output", output, DType.FLOAT32, outCount, what);
         requireDistinct(input, output);
@@ -513,7 +513,7 @@ public final class Kernels {
             throw new IllegalArgumentException("depthwiseConv needs a convolution with groups == in_channels and "
                     + "zero padding, but got " + s);
         }
-        Supplier<String> what = () -> p.toString();
+        Supplier<String> what = p::toString;
         TensorContract.require("input", input, DType.FLOAT32, product(p.batchedInputShape()), what);
         TensorContract.require("output", output, DType.FLOAT32, product(p.batchedOutputShape()), what);
         TensorContract.require("weight", weight, DType.FLOAT32, product(s.weightShape()), what);
@@ -577,7 +577,7 @@ public final class Kernels {
         long planes = Math.multiplyExact(p.batch(), p.channels());
         long inPlane = product(p.inputSpatial());
         long outPlane = p.outputPlaneSize();
-        Supplier<String> what = () -> p.toString();
+        Supplier<String> what = p::toString;
         TensorContract.require("input", input, DType.FLOAT32, Math.multiplyExact(planes, inPlane), what);
         TensorContract.require("indices", indices, DType.INT64, Math.multiplyExact(planes, inPlane), what);
         TensorContract.require("output", output, DType.FLOAT32, Math.multiplyExact(planes, outPlane), what);

@@ -135,13 +135,16 @@ final class OneDnnConvKernel implements ConvKernel {
                     t -> forward(problem, t[0], t[1]));
             return;
         }
-        if (problem != lastNonTrivial && OneDnnAdapter.isTrivial(problem)) {
-            // Empty output, or no input reaches it: every output element is the bias (or zero).
-            output.fillZero();
-            fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null, relu);
-            return;
+        if (problem != lastNonTrivial) {
+            if (OneDnnAdapter.isTrivial(problem)) {
+                // Empty output, or no input reaches it: every output element is the bias (or zero).
+                output.fillZero();
+                fillBias(output, OneDnnAdapter.product(problem.batchedOutputShape()) == 0 ? 0 : problem.batch(), null,
+                        relu);
+                return;
+            }
+            lastNonTrivial = problem;
         }
-        lastNonTrivial = problem;
         boolean fused = relu && fusable(input);
         int max = runtime.threads();
         Choice choice = choice(problem, fused, format, max, input, output);
@@ -209,11 +212,7 @@ final class OneDnnConvKernel implements ConvKernel {
     private void run(int threads, ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput,
             Tensor input, Tensor output) {
         runtime.applyThreads(threads);
-        KeyMemo memo = lastRunKey;
-        PlanKey key = memo != null && memo.matches(problem, fused, format, blockedOutput, threads) ? memo.key()
-                : (lastRunKey = new KeyMemo(problem, fused, format, blockedOutput, threads,
-                        planKey(problem, fused, format, blockedOutput, threads))).key();
-        ConvPlan plan = plans.acquire(key,
+        ConvPlan plan = plans.acquire(runKeys.key(problem, fused, format, blockedOutput, threads),
                 k -> createPlan(problem, fused, format, blockedOutput));
         try {
             plan.run(problem, input, output);
@@ -234,10 +233,7 @@ final class OneDnnConvKernel implements ConvKernel {
 
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
-        KeyMemo memo = lastChoiceKey;
-        PlanKey key = memo != null && memo.matches(problem, fused, format, false, max) ? memo.key()
-                : (lastChoiceKey = new KeyMemo(problem, fused, format, false, max, planKey(problem, fused, format, max)))
-                        .key();
+        PlanKey key = choiceKeys.key(problem, fused, format, false, max);
         Choice c = CallThreads.kept(choices, key, 4 * CACHE_CAPACITY, () -> {
             Choice first = decide(problem, fused, format, max, input, output);
             logChoice(first.settled().get() ? "chosen" : "measured", problem, format, first);
@@ -697,13 +693,8 @@ final class OneDnnConvKernel implements ConvKernel {
     // ---------------------------------------------------------------- plans
 
     /**
-     * What a plan depends on besides the kernel's spec: {@link ConvProblem#key()} less the spec
-     * (cheaper than that string on every call), and the thread count the primitive is made for.
-     */
-    /**
      * A plan key and what it was made of. Modules pass the same problem object for the same input
-     * shape, so a service's warm calls find their key here instead of building it; one memo for
-     * the choice's key and one for the plan run ({@link #lastChoiceKey}, {@link #lastRunKey}).
+     * shape, so a service's warm calls find their key in a {@link KeySlot} instead of building it.
      */
     private record KeyMemo(ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput,
             int threads, PlanKey key) {
@@ -712,13 +703,33 @@ final class OneDnnConvKernel implements ConvKernel {
         }
     }
 
+    /** The last plan key one kind of lookup built ({@link #choiceKeys}, {@link #runKeys}). */
+    private final class KeySlot {
+        /** Replaced, never changed. */
+        private volatile KeyMemo last;
+
+        PlanKey key(ConvProblem p, boolean fused, MemoryFormat format, boolean blockedOutput, int threads) {
+            KeyMemo m = last;
+            if (m == null || !m.matches(p, fused, format, blockedOutput, threads)) {
+                m = new KeyMemo(p, fused, format, blockedOutput, threads,
+                        planKey(p, fused, format, blockedOutput, threads));
+                last = m;
+            }
+            return m.key();
+        }
+    }
+
+    /** The keys of the choices ({@link #choice}) and of the plans run ({@link #run}). */
+    private final KeySlot choiceKeys = new KeySlot();
+    private final KeySlot runKeys = new KeySlot();
+
     /** The last problem {@link #forward} found not trivial (modules pass one object per shape). */
     private volatile ConvProblem lastNonTrivial;
 
-    /** The last keys built; replaced, never changed. */
-    private volatile KeyMemo lastChoiceKey;
-    private volatile KeyMemo lastRunKey;
-
+    /**
+     * What a plan depends on besides the kernel's spec: {@link ConvProblem#key()} less the spec
+     * (cheaper than that string on every call), and the thread count the primitive is made for.
+     */
     private PlanKey planKey(ConvProblem p, boolean fused, MemoryFormat format, int threads) {
         return planKey(p, fused, format, false, threads);
     }
