@@ -97,10 +97,13 @@ public final class ServeBench {
                 results.add(pool.submit(() -> {
                     long[] lat = new long[MAX_SAMPLES];
                     long n = 0;
-                    while (System.nanoTime() < warmUntil) {
-                        m.forward(x, out);
+                    try {
+                        while (System.nanoTime() < warmUntil) {
+                            m.forward(x, out);
+                        }
+                    } finally {
+                        warm.countDown(); // a failed warm-up must not leave the clock waiting: get() rethrows it
                     }
-                    warm.countDown();
                     go.await();
                     while (!stop.get()) {
                         long t0 = System.nanoTime();
