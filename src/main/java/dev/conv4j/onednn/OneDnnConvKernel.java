@@ -166,9 +166,14 @@ final class OneDnnConvKernel implements ConvKernel {
         OWN_DEPTHWISE,
         /**
          * The primitive on the contiguous source writing oneDNN's 16-channel blocks, reordered
-         * into the contiguous output by oneDNN ({@link #blockedOutputFits}).
+         * into the contiguous output by oneDNN ({@link #blockedFits}).
          */
         BLOCKED_OUTPUT,
+        /**
+         * oneDNN reorders the contiguous source into 16-channel blocks, the primitive runs on blocks,
+         * and a reorder writes the contiguous output ({@link #blockedFits}).
+         */
+        BLOCKED,
         /**
          * oneDNN's sgemm per image on contiguous tensors, bias and ReLU added by the own kernels
          * after: pointwise convolutions, and transposed ones whose kernel equals their stride
@@ -192,7 +197,10 @@ final class OneDnnConvKernel implements ConvKernel {
                 runViaChannelsLast(threads, problem, fused, input, output);
                 break;
             case BLOCKED_OUTPUT:
-                run(threads, problem, fused, format, true, input, output);
+                run(threads, problem, fused, format, Blocks.OUTPUT, input, output);
+                break;
+            case BLOCKED:
+                run(threads, problem, fused, format, Blocks.BOTH, input, output);
                 break;
             default:
                 run(threads, problem, fused, format, input, output);
@@ -205,15 +213,15 @@ final class OneDnnConvKernel implements ConvKernel {
     /** Runs the call on the primitive made for {@code threads} threads. */
     private void run(int threads, ConvProblem problem, boolean fused, MemoryFormat format, Tensor input,
             Tensor output) {
-        run(threads, problem, fused, format, false, input, output);
+        run(threads, problem, fused, format, Blocks.NONE, input, output);
     }
 
-    /** As {@link #run(int, ConvProblem, boolean, MemoryFormat, Tensor, Tensor)}, on the blocked-output plan if asked. */
-    private void run(int threads, ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput,
+    /** As {@link #run(int, ConvProblem, boolean, MemoryFormat, Tensor, Tensor)}, on the plan with {@code blocks}. */
+    private void run(int threads, ConvProblem problem, boolean fused, MemoryFormat format, Blocks blocks,
             Tensor input, Tensor output) {
         runtime.applyThreads(threads);
-        ConvPlan plan = plans.acquire(runKeys.key(problem, fused, format, blockedOutput, threads),
-                k -> createPlan(problem, fused, format, blockedOutput));
+        ConvPlan plan = plans.acquire(runKeys.key(problem, fused, format, blocks, threads),
+                k -> createPlan(problem, fused, format, blocks));
         try {
             plan.run(problem, input, output);
         } finally {
@@ -233,7 +241,7 @@ final class OneDnnConvKernel implements ConvKernel {
 
     private Choice choice(ConvProblem problem, boolean fused, MemoryFormat format, int max, Tensor input,
             Tensor output) {
-        PlanKey key = choiceKeys.key(problem, fused, format, false, max);
+        PlanKey key = choiceKeys.key(problem, fused, format, Blocks.NONE, max);
         Choice c = CallThreads.kept(choices, key, 4 * CACHE_CAPACITY, () -> {
             Choice first = decide(problem, fused, format, max, input, output);
             logChoice(first.settled().get() ? "chosen" : "measured", problem, format, first);
@@ -291,8 +299,8 @@ final class OneDnnConvKernel implements ConvKernel {
         if (format == MemoryFormat.CONTIGUOUS && arithmetic == Arithmetic.F32 && ownDepthwise(problem, format)) {
             r.add(Route.OWN_DEPTHWISE);
         }
-        if (blockedOutputFits(problem, format, input, output)) {
-            r.add(Route.BLOCKED_OUTPUT);
+        if (blockedFits(problem, format, input, output)) {
+            r.add(spec.inChannels() < 16 ? Route.BLOCKED_OUTPUT : Route.BLOCKED);
         }
         if (gemmFits(problem, format, input, output)) {
             r.add(Route.GEMM);
@@ -301,22 +309,22 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     /**
-     * Whether a call can take {@link Route#BLOCKED_OUTPUT}: an f32 convolution (not transposed,
-     * groups 1) of fewer than 16 input channels on contiguous tensors, on the plain route, for
-     * which oneDNN has a JIT kernel with that layout. For so few input channels oneDNN's direct
-     * kernel reads the NCHW source itself and writes 16-channel blocks, where on an NCHW
+     * Whether a call can take a blocked route: an f32 convolution (not transposed, groups 1) on
+     * contiguous tensors, on the plain route, for which oneDNN has a JIT kernel on 16-channel
+     * blocks. For fewer than 16 input channels that is {@link Route#BLOCKED_OUTPUT}: oneDNN's
+     * direct kernel reads the NCHW source itself and writes 16-channel blocks, where on an NCHW
      * destination it reorders both tensors around a channels-last kernel (Conv2d(3, 64, 7, 2, 3)
      * on 224x224: 0.65 ms + 0.07 ms for the reorder, against 0.77-0.84 ms, batch 1; 12.2 + 2.2
-     * against 16.5 ms, batch 16).
+     * against 16.5 ms, batch 16). Else it is {@link Route#BLOCKED}, which reorders the source too.
      */
-    private boolean blockedOutputFits(ConvProblem problem, MemoryFormat format, Tensor input, Tensor output) {
+    private boolean blockedFits(ConvProblem problem, MemoryFormat format, Tensor input, Tensor output) {
         if (format != MemoryFormat.CONTIGUOUS || arithmetic != Arithmetic.F32 || spec.transposed() || spec.groups() != 1
-                || spec.inChannels() >= 16 || !canRunViaChannelsLast(problem, input, output)) {
+                || !canRunViaChannelsLast(problem, input, output)) {
             return false;
         }
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
-        dnnl_primitive_desc pd = PrimitiveFactory.f32Convolution(engine, d, format, true, null,
-                spec.opName() + " for " + problem.key() + " with blocked output");
+        dnnl_primitive_desc pd = PrimitiveFactory.f32Convolution(engine, d, format, spec.inChannels() >= 16, true, null,
+                spec.opName() + " for " + problem.key() + " on blocks");
         try {
             String impl = Dnnl.implInfo(pd);
             return !(impl.contains("ref") || impl.contains("gemm"));
@@ -377,6 +385,24 @@ final class OneDnnConvKernel implements ConvKernel {
         return problem.spec().transposed() || problem.spec().inChannels() >= GEMM_MIN_CHANNELS
                 && OneDnnAdapter.product(problem.outputSpatial()) >= GEMM_MIN_POSITIONS;
     }
+
+    /**
+     * The cost model's choice of {@link Route#BLOCKED} where it fits: batches of images with at
+     * least {@value #BLOCKS_MIN_POSITIONS} output positions each, kernels wider than one. Measured
+     * against the NCHW primitive, 2 threads, AMD Zen 5: Conv2d(64, 64, 3, padding=1) on 56x56,
+     * batch 16, 10.8-12.0 against 11.5-12.7 ms, batch 2 1.38-1.41 against 1.65-1.66 ms; on 48x48
+     * 8.1-8.5 against 8.5-9.5 ms; Conv3d(32, 32, 3, padding=1) on 16x28x28, batch 16, 29.9-32.8
+     * against 30.7-34.0 ms. Not taken: at batch 1 (res2 0.79-0.89 against 0.71-0.87 ms); on 28x28
+     * outputs and smaller (Conv2d(128, 128, 3, padding=1) on 28x28, batch 16, 10.7-11.6 against
+     * 10.3-11.3 ms; Conv2d(128, 256, 3, stride=2, padding=1) on 28x28 9.0-9.6 against 6.0-6.5 ms);
+     * pointwise (Conv2d(256, 64, 1) on 56x56 8.0-9.6 against 5.5-5.8 ms).
+     */
+    private static boolean prefersBlocks(ConvProblem problem) {
+        return problem.batch() >= 2 && Arrays.stream(problem.spec().kernelSize()).anyMatch(k -> k > 1)
+                && OneDnnAdapter.product(problem.outputSpatial()) >= BLOCKS_MIN_POSITIONS;
+    }
+
+    static final long BLOCKS_MIN_POSITIONS = 2048;
 
     static final int GEMM_MIN_CHANNELS = 64;
     static final int GEMM_MIN_POSITIONS = 128;
@@ -455,8 +481,9 @@ final class OneDnnConvKernel implements ConvKernel {
 
     /**
      * The cost model's route among {@code routes}: the own depthwise kernel where it applies;
-     * else the blocked output where it fits; else sgemm where it fits and {@link #prefersGemm};
-     * else channels-last copies where {@link #prefersChannelsLast}; else the primitive.
+     * else the blocked output where it fits; else blocks where they fit and {@link #prefersBlocks};
+     * else sgemm where it fits and {@link #prefersGemm}; else channels-last copies where
+     * {@link #prefersChannelsLast}; else the primitive.
      */
     private Route modelRoute(ConvProblem problem, List<Route> routes) {
         if (routes.contains(Route.OWN_DEPTHWISE)) {
@@ -464,6 +491,9 @@ final class OneDnnConvKernel implements ConvKernel {
         }
         if (routes.contains(Route.BLOCKED_OUTPUT)) {
             return Route.BLOCKED_OUTPUT;
+        }
+        if (routes.contains(Route.BLOCKED) && prefersBlocks(problem)) {
+            return Route.BLOCKED;
         }
         if (routes.contains(Route.GEMM) && prefersGemm(problem)) {
             return Route.GEMM;
@@ -696,10 +726,10 @@ final class OneDnnConvKernel implements ConvKernel {
      * A plan key and what it was made of. Modules pass the same problem object for the same input
      * shape, so a service's warm calls find their key in a {@link KeySlot} instead of building it.
      */
-    private record KeyMemo(ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput,
-            int threads, PlanKey key) {
-        boolean matches(ConvProblem p, boolean f, MemoryFormat m, boolean b, int t) {
-            return problem == p && fused == f && format == m && blockedOutput == b && threads == t;
+    private record KeyMemo(ConvProblem problem, boolean fused, MemoryFormat format, Blocks blocks, int threads,
+            PlanKey key) {
+        boolean matches(ConvProblem p, boolean f, MemoryFormat m, Blocks b, int t) {
+            return problem == p && fused == f && format == m && blocks == b && threads == t;
         }
     }
 
@@ -708,11 +738,10 @@ final class OneDnnConvKernel implements ConvKernel {
         /** Replaced, never changed. */
         private volatile KeyMemo last;
 
-        PlanKey key(ConvProblem p, boolean fused, MemoryFormat format, boolean blockedOutput, int threads) {
+        PlanKey key(ConvProblem p, boolean fused, MemoryFormat format, Blocks blocks, int threads) {
             KeyMemo m = last;
-            if (m == null || !m.matches(p, fused, format, blockedOutput, threads)) {
-                m = new KeyMemo(p, fused, format, blockedOutput, threads,
-                        planKey(p, fused, format, blockedOutput, threads));
+            if (m == null || !m.matches(p, fused, format, blocks, threads)) {
+                m = new KeyMemo(p, fused, format, blocks, threads, planKey(p, fused, format, blocks, threads));
                 last = m;
             }
             return m.key();
@@ -731,14 +760,14 @@ final class OneDnnConvKernel implements ConvKernel {
      * (cheaper than that string on every call), and the thread count the primitive is made for.
      */
     private PlanKey planKey(ConvProblem p, boolean fused, MemoryFormat format, int threads) {
-        return planKey(p, fused, format, false, threads);
+        return planKey(p, fused, format, Blocks.NONE, threads);
     }
 
-    /** As {@link #planKey(ConvProblem, boolean, MemoryFormat, int)}, for the blocked-output plan if asked. */
-    private PlanKey planKey(ConvProblem p, boolean fused, MemoryFormat format, boolean blockedOutput, int threads) {
+    /** As {@link #planKey(ConvProblem, boolean, MemoryFormat, int)}, for the plan with {@code blocks}. */
+    private PlanKey planKey(ConvProblem p, boolean fused, MemoryFormat format, Blocks blocks, int threads) {
         int d = spec.dims();
         long[] key = new long[5 + 4 * d];
-        key[4 + 4 * d] = blockedOutput ? 1 : 0;
+        key[4 + 4 * d] = blocks.ordinal();
         key[0] = p.batch();
         key[1] = threads;
         key[2 + 4 * d] = fused ? 1 : 0; // with the ReLU post-op or without
@@ -757,23 +786,30 @@ final class OneDnnConvKernel implements ConvKernel {
     }
 
     private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format) {
-        return createPlan(problem, fused, format, false);
+        return createPlan(problem, fused, format, Blocks.NONE);
     }
 
     /**
-     * The plan of one problem shape; with {@code blockedOutput} (f32 on the plain route only) the
-     * primitive writes 16-channel blocks into a temporary that a reorder copies into the output.
+     * Which tensors of a plan's primitive are in oneDNN's 16-channel blocks (f32 on the plain route
+     * only): none; the output, written into a temporary that a reorder copies into the output; or
+     * both, the source reordered into a temporary as well.
      */
-    private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format, boolean blockedOutput) {
+    private enum Blocks {
+        NONE, OUTPUT, BOTH
+    }
+
+    /** The plan of one problem shape, with its primitive's tensors in {@code blocks}. */
+    private ConvPlan createPlan(ConvProblem problem, boolean fused, MemoryFormat format, Blocks blocks) {
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
         String what = spec.opName() + " for " + problem.key() + (format == MemoryFormat.CONTIGUOUS ? "" : " " + format)
-                + (blockedOutput ? " with blocked output" : "");
+                + (blocks == Blocks.NONE ? "" : blocks == Blocks.OUTPUT ? " with blocked output" : " on blocks");
         boolean bf16Memory = arithmetic == Arithmetic.BF16_MEMORY;
         try (Owned temps = new Owned(); Owned parts = new Owned()) {
             dnnl_primitive_attr attr = temps.add(Dnnl.createAttr(fused, arithmetic == Arithmetic.BF16_FPMATH));
             NativePrimitive primitive = parts.add(new NativePrimitive(engine, bf16Memory
                     ? bf16Convolution(d, format, attr, what)
-                    : PrimitiveFactory.f32Convolution(engine, d, format, blockedOutput, attr, what), what),
+                    : PrimitiveFactory.f32Convolution(engine, d, format, blocks == Blocks.BOTH, blocks != Blocks.NONE,
+                            attr, what), what),
                     NativePrimitive::free);
             PackedWeights w = parts.add(packedWeights(primitive.query(dnnl_query_weights_md, 0), d), PackedWeights::unref);
             NativePrimitive tailCopy = null;
@@ -788,9 +824,13 @@ final class OneDnnConvKernel implements ConvKernel {
                 srcCopy = parts.add(PrimitiveFactory.reorder(engine, temps.add(Dnnl.stridedDesc(d.srcView,
                         format.strides(d.src))), primitive.query(dnnl_query_src_md, 0), "input conversion of " + what),
                         NativePrimitive::free);
-            } else if (blockedOutput) {
+            } else if (blocks != Blocks.NONE) {
                 tailCopy = parts.add(PrimitiveFactory.reorder(engine, primitive.query(dnnl_query_dst_md, 0),
                         temps.add(Dnnl.desc(d.dst, format)), "output reorder of " + what), NativePrimitive::free);
+                if (blocks == Blocks.BOTH) {
+                    srcCopy = parts.add(PrimitiveFactory.reorder(engine, temps.add(Dnnl.desc(d.srcView, format)),
+                            primitive.query(dnnl_query_src_md, 0), "input reorder of " + what), NativePrimitive::free);
+                }
             } else {
                 if (d.hasTail()) {
                     tailCopy = parts.add(copy(temps, d.dst, Dnnl.denseStrides(d.dst), Dnnl.denseStrides(d.userDst),

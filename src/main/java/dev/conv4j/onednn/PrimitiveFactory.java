@@ -109,19 +109,23 @@ public final class PrimitiveFactory {
      */
     static dnnl_primitive_desc f32Convolution(dnnl_engine engine, OneDnnAdapter.ConvDesc d, MemoryFormat format,
             dnnl_primitive_attr attr, String what) {
-        return f32Convolution(engine, d, format, false, attr, what);
+        return f32Convolution(engine, d, format, false, false, attr, what);
     }
 
     /**
      * As {@link #f32Convolution(dnnl_engine, OneDnnAdapter.ConvDesc, MemoryFormat, dnnl_primitive_attr, String)},
-     * with the destination in 16-channel blocks instead when {@code blockedDst} (the source stays in {@code format}).
+     * with the destination, and the source if {@code blockedSrc}, in 16-channel blocks instead when
+     * {@code blockedDst} (the others stay in {@code format}).
      */
     static dnnl_primitive_desc f32Convolution(dnnl_engine engine, OneDnnAdapter.ConvDesc d, MemoryFormat format,
-            boolean blockedDst, dnnl_primitive_attr attr, String what) {
+            boolean blockedSrc, boolean blockedDst, dnnl_primitive_attr attr, String what) {
         try (Owned owned = new Owned()) {
-            dnnl_memory_desc dst = blockedDst ? desc(d.dst, Layout.BLOCKED_16C, dnnl_f32) : Dnnl.desc(d.dst, format);
-            ConvDescs descs = new ConvDescs(owned.add(Dnnl.desc(d.srcView, format)),
-                    owned.add(Dnnl.anyDesc(d.weights, dnnl_f32)), owned.add(biasDesc(d)), owned.add(dst));
+            dnnl_memory_desc src = owned.add(blockedSrc ? desc(d.srcView, Layout.BLOCKED_16C, dnnl_f32)
+                    : Dnnl.desc(d.srcView, format));
+            dnnl_memory_desc dst = owned.add(blockedDst ? desc(d.dst, Layout.BLOCKED_16C, dnnl_f32)
+                    : Dnnl.desc(d.dst, format));
+            ConvDescs descs = new ConvDescs(src, owned.add(Dnnl.anyDesc(d.weights, dnnl_f32)), owned.add(biasDesc(d)),
+                    dst);
             return convolution(engine, d, descs, d.padLeft, d.padRight, attr, what);
         }
     }

@@ -90,16 +90,19 @@ public final class Routes {
             new Row("Conv2d/3d, ConvTranspose2d/3d", "contiguous (NCHW / NCDHW) batched tensors on the plain routes "
                     + "above (no own padding, window copy or bias tail)",
                     "per plan, the fastest of: the primitive on NCHW; native transposed channels-last copies (on "
-                    + "the calling thread) through the channels-last primitive and back; for fewer than 16 input "
-                    + "channels (groups 1, not transposed), the primitive reading NCHW and writing 16-channel blocks "
-                    + "that a oneDNN reorder makes NCHW; sgemm where the next row applies. Timed on the plan's first "
-                    + "call and once more half a second later (with -Dconv4j.autotune=false: the blocked output "
-                    + "where it fits; sgemm for transposed convolutions, and for pointwise ones of at least 64 input "
-                    + "channels and 128 positions; channels-last copies for grouped and transposed convolutions; "
-                    + "else the primitive)",
+                    + "the calling thread) through the channels-last primitive and back; for groups 1, not "
+                    + "transposed: with fewer than 16 input channels the primitive reading NCHW and writing 16-channel "
+                    + "blocks that a oneDNN reorder makes NCHW, else oneDNN reorders of both tensors to and from "
+                    + "16-channel blocks around the primitive on blocks; sgemm where the next row applies. Timed on "
+                    + "the plan's first call and once more half a second later (with -Dconv4j.autotune=false: the "
+                    + "blocked output where it fits; blocks for batches of at least 2 images of at least 2048 output "
+                    + "positions and kernels wider than 1; sgemm for transposed convolutions, and for pointwise ones "
+                    + "of at least 64 input channels and 128 positions; channels-last copies for grouped and "
+                    + "transposed convolutions; else the primitive)",
                     "oneDNN's NCHW grouped and transposed convolutions are several times slower than its NHWC ones; "
-                    + "for few input channels its direct kernel reads NCHW itself; for others it depends on the "
-                    + "shape"),
+                    + "for few input channels its direct kernel reads NCHW itself; its direct kernel on blocks beats "
+                    + "its NCHW primitive (a reorder to channels-last each way) on large images; for others it "
+                    + "depends on the shape"),
             new Row("Conv1d/2d/3d, ConvTranspose1d/2d/3d", "groups 1, contiguous tensors: pointwise convolutions "
                     + "(kernel 1, stride 1, no padding), transposed convolutions with kernel = stride (no padding, "
                     + "dilation 1, no output padding); when the per-plan choice of the row above takes it (1d and "

@@ -17,7 +17,8 @@ import dev.conv4j.spec.ConvSpec;
 
 /**
  * Every way a contiguous (NCHW) convolution can run, forced one by one (the oneDNN primitive on
- * NCHW, on channels-last copies, or writing 16-channel blocks that a reorder makes NCHW; the own
+ * NCHW, on channels-last copies, writing 16-channel blocks that a reorder makes NCHW, or on blocks
+ * both ways; the own
  * depthwise kernel; sgemm for pointwise convolutions; one thread or two), against the reference
  * backend: whatever the autotuner chooses at run time
  * computes PyTorch's numbers.
@@ -45,13 +46,20 @@ class RouteChoiceTest {
                 new Object[] {ConvSpec.builder(3, false, 6, 3, 1).bias(false).build(), new long[] {2, 6, 2, 3, 4}},
                 // transposed with kernel = stride: sgemm, then the patches put in place
                 new Object[] {ConvSpec.builder(2, true, 5, 3, 2).stride(2).build(), new long[] {2, 5, 3, 4}},
-                new Object[] {ConvSpec.builder(1, true, 4, 2, 3).stride(3).bias(false).build(), new long[] {3, 4, 5}});
+                new Object[] {ConvSpec.builder(1, true, 4, 2, 3).stride(3).bias(false).build(), new long[] {3, 4, 5}},
+                // 16 input channels and more: both tensors reordered into 16-channel blocks (17: a partial block)
+                new Object[] {ConvSpec.builder(2, false, 16, 8, 3).padding(1).build(), new long[] {2, 16, 9, 10}},
+                new Object[] {ConvSpec.builder(2, false, 17, 5, 3).stride(2).dilation(2).padding(2).build(),
+                    new long[] {1, 17, 11, 8}},
+                new Object[] {ConvSpec.builder(3, false, 16, 4, 3).padding(1).bias(false).build(),
+                    new long[] {2, 16, 4, 5, 6}});
     }
 
     @Test
     void everyRouteAndThreadCountGivesTheReferenceNumbers() {
         int checked = 0;
         int blocked = 0;
+        int blocks = 0;
         for (Object[] c : cases()) {
             ConvSpec spec = (ConvSpec) c[0];
             long[] shape = (long[]) c[1];
@@ -71,8 +79,11 @@ class RouteChoiceTest {
                         if (route == OneDnnConvKernel.Route.OWN_DEPTHWISE && !depthwise) {
                             continue;
                         }
-                        // blocked output: plain convolutions of few input channels with a JIT kernel for it
-                        boolean mayBlock = spec.groups() == 1 && !spec.transposed() && spec.inChannels() < 16;
+                        // blocks: plain convolutions with a JIT kernel for them; the output alone for
+                        // fewer than 16 input channels, both tensors from 16 on
+                        boolean plain = spec.groups() == 1 && !spec.transposed();
+                        boolean mayBlock = route == OneDnnConvKernel.Route.BLOCKED_OUTPUT
+                                ? plain && spec.inChannels() < 16 : plain && spec.inChannels() >= 16;
                         // sgemm: pointwise convolutions, transposed ones with kernel = stride (no padding)
                         boolean gemm = spec.groups() == 1 && java.util.Arrays.stream(spec.padding()).allMatch(q -> q == 0)
                                 && (spec.transposed() ? java.util.Arrays.equals(spec.kernelSize(), spec.stride())
@@ -90,12 +101,17 @@ class RouteChoiceTest {
                                 String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "")
                                         + " " + route + ", " + threads + " threads";
                                 boolean ran = mine.forwardOn(route, threads, p, x, got);
-                                if (route == OneDnnConvKernel.Route.BLOCKED_OUTPUT) {
+                                if (route == OneDnnConvKernel.Route.BLOCKED_OUTPUT
+                                        || route == OneDnnConvKernel.Route.BLOCKED) {
                                     assertTrue(mayBlock || !ran, name + " should not be possible");
                                     if (!ran) {
                                         continue;
                                     }
-                                    blocked++;
+                                    if (route == OneDnnConvKernel.Route.BLOCKED) {
+                                        blocks++;
+                                    } else {
+                                        blocked++;
+                                    }
                                 } else {
                                     assertTrue(ran, name + " should be possible");
                                 }
@@ -109,12 +125,14 @@ class RouteChoiceTest {
             }
         }
         // 6 cases on two routes, 2 depthwise ones on three, 2 pointwise ones and 2 transposed ones
-        // with kernel = stride (the last of the first list and the two added) on three, and a 1d
-        // transposed one on two (no channels-last copies for 1d), with and without ReLU, 1 and 2
-        // threads; the blocked output at least for the first case (Conv2d(6, 8, 3, padding=1) has
-        // a JIT kernel)
+        // with kernel = stride (the last of the first list and the two added) on three, a 1d
+        // transposed one on two (no channels-last copies for 1d), and the 3 of 16 channels and more
+        // on two, with and without ReLU, 1 and 2 threads; the blocked output at least for the first
+        // case (Conv2d(6, 8, 3, padding=1) has a JIT kernel), blocks for all three of the last ones
+        // (AVX-512 has JIT kernels on 16-channel blocks)
         assertTrue(blocked >= 4, blocked + " calls on the blocked output");
-        assertEquals((6 * 2 + 2 * 3 + 2 * 3 + 2 * 3 + 2) * 2 * 2 + blocked, checked);
+        assertEquals(3 * 2 * 2, blocks, "calls on blocks");
+        assertEquals((6 * 2 + 2 * 3 + 2 * 3 + 2 * 3 + 2 + 3 * 2) * 2 * 2 + blocked + blocks, checked);
     }
 
     @Test
@@ -143,6 +161,39 @@ class RouteChoiceTest {
                 ref.forward(p, x, expected);
                 mine.forward(p, x, got);
                 assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), spec.toString());
+            }
+        }
+    }
+
+    @Test
+    void theCostModelTakesBlocksForBatchesOfLargeImages() {
+        // (spec, shape, model's route): from 2 images of 2048 output positions each, kernels wider than 1
+        ConvSpec conv = ConvSpec.builder(2, false, 16, 8, 3).padding(1).build();
+        ConvSpec conv3d = ConvSpec.builder(3, false, 16, 4, 3).padding(1).build();
+        ConvSpec pointwise = ConvSpec.builder(2, false, 16, 8, 1).build();
+        Object[][] cases = {{conv, new long[] {2, 16, 46, 46}, OneDnnConvKernel.Route.BLOCKED},
+            {conv, new long[] {1, 16, 46, 46}, OneDnnConvKernel.Route.PRIMITIVE},
+            {conv, new long[] {2, 16, 45, 45}, OneDnnConvKernel.Route.PRIMITIVE},
+            {conv3d, new long[] {2, 16, 8, 16, 16}, OneDnnConvKernel.Route.BLOCKED},
+            {pointwise, new long[] {2, 16, 46, 46}, OneDnnConvKernel.Route.PRIMITIVE}};
+        Random r = new Random(19);
+        for (Object[] c : cases) {
+            ConvSpec spec = (ConvSpec) c[0];
+            long[] shape = (long[]) c[1];
+            ConvProblem p = ConvGeometry.forward(spec, shape, null);
+            String name = spec + " on " + java.util.Arrays.toString(shape);
+            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                    Tensor b = OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false);
+                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+                    Tensor expected = Tensor.zeros(p.outputShape());
+                    Tensor got = Tensor.zeros(p.outputShape());
+                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, true);
+                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, true)) {
+                assertEquals(c[2], mine.modelRoute(p, x, got), name);
+                // the route the kernel takes by itself (tests run without autotuning: the model's)
+                ref.forward(p, x, expected);
+                mine.forward(p, x, got);
+                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
             }
         }
     }
@@ -201,6 +252,52 @@ class RouteChoiceTest {
     }
 
     @Test
+    void randomConvolutionsOnBlocksMatchTheReference() {
+        // the reliability fuzz draws 1-6 channels, too few for blocks both ways: this draws 2d/3d
+        // convolutions of 16-40 input channels (partial blocks too), strides, dilations, padding,
+        // bias or not, a Sequential's ReLU or not, forced onto blocks on 1 or 2 threads
+        Random r = new Random(29);
+        for (int i = 0; i < 24; i++) {
+            int d = 2 + r.nextInt(2);
+            int in = 16 + r.nextInt(25);
+            int out = 1 + r.nextInt(20);
+            int[] k = new int[d];
+            int[] stride = new int[d];
+            int[] dilation = new int[d];
+            int[] padding = new int[d];
+            long[] shape = new long[2 + d];
+            shape[0] = 1 + r.nextInt(3);
+            shape[1] = in;
+            for (int q = 0; q < d; q++) {
+                k[q] = 1 + r.nextInt(3);
+                stride[q] = 1 + r.nextInt(2);
+                dilation[q] = 1 + r.nextInt(2);
+                padding[q] = r.nextInt(1 + dilation[q] * (k[q] - 1) / 2); // less than the dilated kernel
+                shape[2 + q] = (d == 2 ? 6 : 4) + r.nextInt(d == 2 ? 10 : 4); // at least 2 output positions
+            }
+            boolean withBias = r.nextBoolean();
+            boolean relu = r.nextBoolean();
+            int threads = 1 + r.nextInt(2);
+            ConvSpec spec = ConvSpec.builder(d, false, in, out, k).stride(stride).dilation(dilation).padding(padding)
+                    .bias(withBias).build();
+            ConvProblem p = ConvGeometry.forward(spec, shape, null);
+            String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "") + ", " + threads
+                    + " threads";
+            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                    Tensor b = withBias ? OneDnnEquivalenceTest.random(r, new long[] {out}, false) : null;
+                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+                    Tensor expected = Tensor.zeros(p.outputShape());
+                    Tensor got = Tensor.zeros(p.outputShape());
+                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
+                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
+                ref.forward(p, x, expected);
+                assertTrue(mine.forwardOn(OneDnnConvKernel.Route.BLOCKED, threads, p, x, got), name + " on blocks");
+                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
+            }
+        }
+    }
+
+    @Test
     void eachPlansChoiceGoesToTheRouteLogger() {
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger(OneDnnConvKernel.ROUTE_LOGGER);
         List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -253,6 +350,7 @@ class RouteChoiceTest {
             assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.VIA_CHANNELS_LAST, 1, p, x, y));
             assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.OWN_DEPTHWISE, 1, p, x, y));
             assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.BLOCKED_OUTPUT, 1, p, x, y));
+            assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.BLOCKED, 1, p, x, y));
             assertEquals(false, k.forwardOn(OneDnnConvKernel.Route.GEMM, 1, p, x, y));
             assertTrue(k.forwardOn(OneDnnConvKernel.Route.PRIMITIVE, 1, p, x, y));
         }

@@ -64,7 +64,10 @@ class ConcurrencyTest {
             new Object[] {"MaxUnpool2d", "kernel_size=2", new long[][] {{2, 3, 4, 4}, {1, 3, 3, 5}, {3, 2, 2}, {2, 3, 1, 6}}},
             // kernel = stride: the sgemm route, patches put in place
             new Object[] {"ConvTranspose2d", "in_channels=3, out_channels=4, kernel_size=2, stride=2",
-                new long[][] {{2, 3, 4, 4}, {1, 3, 3, 5}, {3, 6, 2}, {3, 3, 7, 3}}});
+                new long[][] {{2, 3, 4, 4}, {1, 3, 3, 5}, {3, 6, 2}, {3, 3, 7, 3}}},
+            // batches of at least 2048 output positions per image: NCHW on 16-channel blocks
+            new Object[] {"Conv2d", "in_channels=16, out_channels=4, kernel_size=3, padding=1",
+                new long[][] {{2, 16, 46, 46}, {1, 16, 9, 9}, {16, 10, 10}, {3, 16, 48, 44}}});
 
     @TestFactory
     Stream<DynamicContainer> oneModuleSharedByEightThreads() {
@@ -108,7 +111,7 @@ class ConcurrencyTest {
         System.out.println("[concurrency] thread count " + (canSet ? "changes under load, from " + original
                 : "is not settable on " + onednn.name() + ": running without changes"));
         List<Object[]> families = List.of(FAMILIES.get(0), FAMILIES.get(1), FAMILIES.get(2), FAMILIES.get(4),
-                FAMILIES.get(5), FAMILIES.get(7), FAMILIES.get(9), FAMILIES.get(10));
+                FAMILIES.get(5), FAMILIES.get(7), FAMILIES.get(9), FAMILIES.get(10), FAMILIES.get(11));
         List<Layer> layers = new ArrayList<>();
         List<Inputs> inputs = new ArrayList<>();
         List<Outcome[]> expected = new ArrayList<>();
