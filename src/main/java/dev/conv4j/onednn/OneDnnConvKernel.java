@@ -285,6 +285,9 @@ final class OneDnnConvKernel implements ConvKernel {
         CallThreads tuner = runtime.callThreads();
         int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
         List<Route> routes = routes(problem, format, input, output);
+        if (!blocksMayPay(problem)) {
+            routes.remove(Route.BLOCKED); // not worth the trial runs (see prefersBlocks)
+        }
         Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(problem, routes)), routes.stream()
                 .<Runnable>map(r -> () -> runOn(r, threads, problem, fused, format, input, output)).toList()));
         return new Choice(threads, route, System.nanoTime(), new AtomicBoolean(!tuner.autotunes()));
@@ -398,8 +401,16 @@ final class OneDnnConvKernel implements ConvKernel {
      * pointwise (Conv2d(256, 64, 1) on 56x56 8.0-9.6 against 5.5-5.8 ms).
      */
     private static boolean prefersBlocks(ConvProblem problem) {
-        return problem.batch() >= 2 && Arrays.stream(problem.spec().kernelSize()).anyMatch(k -> k > 1)
-                && OneDnnAdapter.product(problem.outputSpatial()) >= BLOCKS_MIN_POSITIONS;
+        return blocksMayPay(problem) && OneDnnAdapter.product(problem.outputSpatial()) >= BLOCKS_MIN_POSITIONS;
+    }
+
+    /**
+     * Whether {@link Route#BLOCKED} is among the routes a plan's trial runs measure: batches of
+     * images, kernels wider than one. Elsewhere it measured slower every time ({@link #prefersBlocks}),
+     * and each way tried costs a plan's first call a few runs.
+     */
+    private static boolean blocksMayPay(ConvProblem problem) {
+        return problem.batch() >= 2 && Arrays.stream(problem.spec().kernelSize()).anyMatch(k -> k > 1);
     }
 
     static final long BLOCKS_MIN_POSITIONS = 2048;
