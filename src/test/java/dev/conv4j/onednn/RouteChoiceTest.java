@@ -147,21 +147,7 @@ class RouteChoiceTest {
             int out = (int) c[1];
             long side = (int) c[2];
             ConvSpec spec = ConvSpec.builder(2, false, in, out, 1).build();
-            long[] shape = {2, in, side, side};
-            ConvProblem p = ConvGeometry.forward(spec, shape, null);
-            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
-                    Tensor b = OneDnnEquivalenceTest.random(r, new long[] {out}, false);
-                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
-                    Tensor expected = Tensor.zeros(p.outputShape());
-                    Tensor got = Tensor.zeros(p.outputShape());
-                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, true);
-                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, true)) {
-                assertEquals(c[3], mine.modelRoute(p, x, got), spec.toString());
-                // the route the kernel takes by itself (tests run without autotuning: the model's)
-                ref.forward(p, x, expected);
-                mine.forward(p, x, got);
-                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), spec.toString());
-            }
+            modelRouteMatchesReference(spec, new long[] {2, in, side, side}, true, (OneDnnConvKernel.Route) c[3], r);
         }
     }
 
@@ -178,23 +164,30 @@ class RouteChoiceTest {
             {pointwise, new long[] {2, 16, 46, 46}, OneDnnConvKernel.Route.PRIMITIVE}};
         Random r = new Random(19);
         for (Object[] c : cases) {
-            ConvSpec spec = (ConvSpec) c[0];
-            long[] shape = (long[]) c[1];
-            ConvProblem p = ConvGeometry.forward(spec, shape, null);
-            String name = spec + " on " + java.util.Arrays.toString(shape);
-            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
-                    Tensor b = OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false);
-                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
-                    Tensor expected = Tensor.zeros(p.outputShape());
-                    Tensor got = Tensor.zeros(p.outputShape());
-                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, true);
-                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, true)) {
-                assertEquals(c[2], mine.modelRoute(p, x, got), name);
-                // the route the kernel takes by itself (tests run without autotuning: the model's)
-                ref.forward(p, x, expected);
-                mine.forward(p, x, got);
-                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
-            }
+            modelRouteMatchesReference((ConvSpec) c[0], (long[]) c[1], true, (OneDnnConvKernel.Route) c[2], r);
+        }
+    }
+
+    /**
+     * The cost model sends a call of {@code spec} on {@code shape} (bias, a Sequential's ReLU if
+     * {@code relu}) to {@code expected}, and the kernel left to itself (tests run without
+     * autotuning: the model's route) computes the reference backend's numbers.
+     */
+    private static void modelRouteMatchesReference(ConvSpec spec, long[] shape, boolean relu,
+            OneDnnConvKernel.Route expected, Random r) {
+        ConvProblem p = ConvGeometry.forward(spec, shape, null);
+        String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "");
+        try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                Tensor b = spec.bias() ? OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false) : null;
+                Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+                Tensor want = Tensor.zeros(p.outputShape());
+                Tensor got = Tensor.zeros(p.outputShape());
+                ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
+                OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
+            assertEquals(expected, mine.modelRoute(p, x, got), name);
+            ref.forward(p, x, want);
+            mine.forward(p, x, got);
+            assertEquals(null, Compare.floats("output", got, want, Compare.Tolerance.ROUNDING), name);
         }
     }
 
@@ -234,20 +227,7 @@ class RouteChoiceTest {
                 k[q] = transposed ? 2 + r.nextInt(2) : 1;
             }
             ConvSpec spec = ConvSpec.builder(d, transposed, in, out, k).stride(k).bias(withBias).build();
-            ConvProblem p = ConvGeometry.forward(spec, shape, null);
-            String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "");
-            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
-                    Tensor b = withBias ? OneDnnEquivalenceTest.random(r, new long[] {out}, false) : null;
-                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
-                    Tensor expected = Tensor.zeros(p.outputShape());
-                    Tensor got = Tensor.zeros(p.outputShape());
-                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
-                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
-                assertEquals(OneDnnConvKernel.Route.GEMM, mine.modelRoute(p, x, got), name);
-                ref.forward(p, x, expected);
-                mine.forward(p, x, got);
-                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
-            }
+            modelRouteMatchesReference(spec, shape, relu, OneDnnConvKernel.Route.GEMM, r);
         }
     }
 
