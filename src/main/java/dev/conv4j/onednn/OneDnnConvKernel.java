@@ -925,8 +925,8 @@ final class OneDnnConvKernel implements ConvKernel {
 
     /**
      * One problem shape: the primitive, its weights, and the reorders around it: of the source
-     * (a view's copy, or bf16 conversion) and of the destination (for a negative right padding,
-     * from the bf16 route's channels-last f32 result, or from the blocked output's 16-channel
+     * (a view's copy, bf16 conversion, or into 16-channel blocks) and of the destination (for a
+     * negative right padding, from the bf16 route's channels-last f32 result, or from 16-channel
      * blocks).
      */
     private final class ConvPlan extends PlanCache.Plan {
@@ -939,7 +939,8 @@ final class OneDnnConvKernel implements ConvKernel {
         final boolean fused;
         /**
          * Free buffers of the source copy and of the destination temporary, kept for the next
-         * call (at most one per concurrent call): the bf16 route needs them on every call.
+         * call (at most one per concurrent call): the bf16 and blocked routes need them on every
+         * call.
          */
         private final FreeList<BytePointer> srcBuffers = new FreeList<>();
         private final FreeList<BytePointer> dstBuffers = new FreeList<>();
