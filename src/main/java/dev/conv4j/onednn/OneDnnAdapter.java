@@ -1,8 +1,6 @@
 package dev.conv4j.onednn;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.ArrayList;
 
 import dev.conv4j.MemoryFormat;
 import dev.conv4j.spec.AdaptivePoolProblem;
@@ -317,17 +315,22 @@ final class OneDnnAdapter {
          * What the primitive of this descriptor depends on, with the thread count and memory
          * format it is made for: a cache key that is cheap to build on every call.
          */
-        List<Long> planKey(int threads, MemoryFormat format) {
-            List<Long> key = new ArrayList<>(3 + 7 * src.length);
-            key.add((long) algorithm);
-            key.add((long) threads);
-            key.add((long) format.ordinal());
-            for (long[] v : new long[][] {src, dst, strides, kernel, dilates, padLeft, padRight}) {
-                for (long x : v) {
-                    key.add(x);
-                }
+        PlanKey planKey(int threads, MemoryFormat format) {
+            long[][] parts = {src, dst, strides, kernel, dilates, padLeft, padRight};
+            int length = 3;
+            for (long[] v : parts) {
+                length += v.length;
             }
-            return key;
+            long[] key = new long[length]; // the rank fixes every part's length: no two splits collide
+            key[0] = algorithm;
+            key[1] = threads;
+            key[2] = format.ordinal();
+            int at = 3;
+            for (long[] v : parts) {
+                System.arraycopy(v, 0, key, at, v.length);
+                at += v.length;
+            }
+            return new PlanKey(key);
         }
 
         @Override

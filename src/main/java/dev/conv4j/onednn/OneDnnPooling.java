@@ -7,7 +7,6 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_query_src_md;
 
 import java.lang.ref.Reference;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
@@ -40,7 +39,7 @@ final class OneDnnPooling {
     private final OneDnnRuntime runtime;
     private final PlanCache<PoolPlan> plans = new PlanCache<>(CACHE_CAPACITY);
     /** The thread count chosen per plan (planKey with the thread setting in place of the count). */
-    private final Map<List<Long>, Integer> planThreads = new ConcurrentHashMap<>();
+    private final Map<PlanKey, Integer> planThreads = new ConcurrentHashMap<>();
 
     OneDnnPooling(OneDnnRuntime runtime) {
         this.runtime = runtime;
@@ -177,7 +176,7 @@ final class OneDnnPooling {
     private void run(String opName, OneDnnAdapter.PoolDesc desc, Tensor input, Tensor output) {
         int max = runtime.threads();
         CallThreads callThreads = runtime.callThreads();
-        List<Long> key = desc.planKey(max, input.memoryFormat());
+        PlanKey key = desc.planKey(max, input.memoryFormat());
         int wanted = CallThreads.kept(planThreads, key, 4 * CACHE_CAPACITY, () -> {
             double bytes = Float.BYTES * (double) (input.numel() + output.numel());
             double flops = (double) output.numel() * OneDnnAdapter.product(desc.kernel);
