@@ -303,12 +303,21 @@ final class OneDnnConvKernel implements ConvKernel {
             r.add(Route.OWN_DEPTHWISE);
         }
         if (blockedFits(problem, format, input, output)) {
-            r.add(spec.inChannels() < 16 ? Route.BLOCKED_OUTPUT : Route.BLOCKED);
+            r.add(blocksSource() ? Route.BLOCKED : Route.BLOCKED_OUTPUT);
         }
         if (gemmFits(problem, format, input, output)) {
             r.add(Route.GEMM);
         }
         return r;
+    }
+
+    /**
+     * Whether the blocked route of this kernel reorders the source into blocks too
+     * ({@link Route#BLOCKED}): from one block of input channels on; with fewer, oneDNN's direct
+     * kernel reads NCHW itself ({@link Route#BLOCKED_OUTPUT}).
+     */
+    private boolean blocksSource() {
+        return spec.inChannels() >= 16;
     }
 
     /**
@@ -326,7 +335,7 @@ final class OneDnnConvKernel implements ConvKernel {
             return false;
         }
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
-        dnnl_primitive_desc pd = PrimitiveFactory.f32Convolution(engine, d, format, spec.inChannels() >= 16, true, null,
+        dnnl_primitive_desc pd = PrimitiveFactory.f32Convolution(engine, d, format, blocksSource(), true, null,
                 spec.opName() + " for " + problem.key() + " on blocks");
         try {
             String impl = Dnnl.implInfo(pd);
