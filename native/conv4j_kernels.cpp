@@ -1007,6 +1007,50 @@ int depthwise_conv(const int64_t* desc, const float* in, const float* weight, co
     return parallel_for(threads, items, cost, body) ? STATUS_OK : STATUS_OUT_OF_MEMORY;
 }
 
+namespace detail {
+
+/**
+ * The tiled transpose of `batches` rows x cols matrices: element (r, c) of matrix b at
+ * in[b * in_batch + r * ldi + c] goes to out[b * out_batch + c * ldo + r]. Sizes checked by the caller.
+ */
+static int transpose_tiles(int elem_size, int64_t batches, int64_t rows, int64_t cols, const char* src, int64_t ldi,
+                           int64_t in_batch, char* dst, int64_t ldo, int64_t out_batch, int threads) {
+    // Tiles of 64 rows x 32 columns: each output row gets a run of 64 elements (whole cache
+    // lines), which measured clearly faster than 32 x 32 for HW x C -> C x HW. When one side is
+    // short the other grows, so that a tile still moves ~2K elements (C = 3: tiles of 3 x 680).
+    const int64_t base_r = 64, base_c = 32, area = 2048;
+    int64_t tr = std::min(rows, base_r), tc = std::min(cols, base_c);
+    if (rows < base_r) {
+        tc = std::min(cols, std::max(base_c, area / rows / 8 * 8));
+    } else if (cols < base_c) {
+        tr = std::min(rows, std::max(base_r, area / cols / 8 * 8));
+    }
+    const int64_t nrt = (rows + tr - 1) / tr, nct = (cols + tc - 1) / tc;
+    const Isa* isa = active();
+    const TileFn tile = elem_size == 4 ? isa->transpose_tile4 : isa->transpose_tile8;
+    auto body = [&](int64_t t0, int64_t t1) {
+        // tile t = (b * nrt + rt) * nct + ct: consecutive tiles share their input rows
+        int64_t ct = t0 % nct, rt = (t0 / nct) % nrt, b = t0 / (nct * nrt);
+        for (int64_t t = t0; t < t1; t++) {
+            const int64_t r0 = rt * tr, c0 = ct * tc;
+            // a tile function's "rows" and "cols" are the output's and the input's row strides
+            tile(src + b * in_batch * elem_size, dst + b * out_batch * elem_size, ldo, ldi, r0,
+                 std::min(r0 + tr, rows), c0, std::min(c0 + tc, cols));
+            if (++ct == nct) {
+                ct = 0;
+                if (++rt == nrt) {
+                    rt = 0;
+                    ++b;
+                }
+            }
+        }
+    };
+    return parallel_for(threads, batches * nrt * nct, static_cast<double>(tr * tc), body) ? STATUS_OK
+                                                                                          : STATUS_OUT_OF_MEMORY;
+}
+
+}  // namespace detail
+
 int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const void* in, void* out, int threads) {
     using namespace detail;
     const int64_t dims[3] = {batches, rows, cols};
@@ -1034,38 +1078,7 @@ int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const 
                    ? STATUS_OK
                    : STATUS_OUT_OF_MEMORY;
     }
-    // Tiles of 64 rows x 32 columns: each output row gets a run of 64 elements (whole cache
-    // lines), which measured clearly faster than 32 x 32 for HW x C -> C x HW. When one side is
-    // short the other grows, so that a tile still moves ~2K elements (C = 3: tiles of 3 x 680).
-    const int64_t base_r = 64, base_c = 32, area = 2048;
-    int64_t tr = std::min(rows, base_r), tc = std::min(cols, base_c);
-    if (rows < base_r) {
-        tc = std::min(cols, std::max(base_c, area / rows / 8 * 8));
-    } else if (cols < base_c) {
-        tr = std::min(rows, std::max(base_r, area / cols / 8 * 8));
-    }
-    const int64_t nrt = (rows + tr - 1) / tr, nct = (cols + tc - 1) / tc;
-    const Isa* isa = active();
-    const TileFn tile = elem_size == 4 ? isa->transpose_tile4 : isa->transpose_tile8;
-    const int64_t matrix = rows * cols * elem_size;
-    auto body = [&](int64_t t0, int64_t t1) {
-        // tile t = (b * nrt + rt) * nct + ct: consecutive tiles share their input rows
-        int64_t ct = t0 % nct, rt = (t0 / nct) % nrt, b = t0 / (nct * nrt);
-        for (int64_t t = t0; t < t1; t++) {
-            const int64_t r0 = rt * tr, c0 = ct * tc;
-            tile(src + b * matrix, dst + b * matrix, rows, cols, r0, std::min(r0 + tr, rows), c0,
-                 std::min(c0 + tc, cols));
-            if (++ct == nct) {
-                ct = 0;
-                if (++rt == nrt) {
-                    rt = 0;
-                    ++b;
-                }
-            }
-        }
-    };
-    return parallel_for(threads, batches * nrt * nct, static_cast<double>(tr * tc), body) ? STATUS_OK
-                                                                                          : STATUS_OUT_OF_MEMORY;
+    return transpose_tiles(elem_size, batches, rows, cols, src, cols, rows * cols, dst, rows, rows * cols, threads);
 }
 
 int adaptive_pool(int kind, const int64_t* desc, const float* in, float* out, int64_t* indices, int threads) {
@@ -1380,6 +1393,128 @@ int32_t abs_max_bits(const float* x, int64_t n) {
         m = bits > m ? bits : m;
     }
     return static_cast<int32_t>(m);
+}
+
+namespace detail {
+
+/** What run_bands() calls in the OpenMP runtime and the oneDNN library already loaded in the process. */
+struct BandRuntime {
+    void (*parallel)(void (*)(void*), void*, unsigned, unsigned) = nullptr;  // GOMP_parallel
+    int (*thread_num)() = nullptr;                                          // omp_get_thread_num
+    int (*execute)(void*, void*, int, const void*) = nullptr;               // dnnl_primitive_execute
+    int (*wait)(void*) = nullptr;                                           // dnnl_stream_wait
+    bool ok() const { return parallel != nullptr && thread_num != nullptr && execute != nullptr && wait != nullptr; }
+};
+
+static BandRuntime find_band_runtime() {
+    BandRuntime r;
+#if defined(__linux__)
+    // RTLD_NOLOAD: only libraries already loaded (by the oneDNN preset); the handles stay open.
+    void* gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
+    void* dnnl = dlopen("libdnnl.so.3", RTLD_LAZY | RTLD_NOLOAD);
+    if (gomp == nullptr || dnnl == nullptr) {
+        return r;
+    }
+    r.parallel = reinterpret_cast<void (*)(void (*)(void*), void*, unsigned, unsigned)>(dlsym(gomp, "GOMP_parallel"));
+    r.thread_num = reinterpret_cast<int (*)()>(dlsym(gomp, "omp_get_thread_num"));
+    r.execute = reinterpret_cast<int (*)(void*, void*, int, const void*)>(dlsym(dnnl, "dnnl_primitive_execute"));
+    r.wait = reinterpret_cast<int (*)(void*)>(dlsym(dnnl, "dnnl_stream_wait"));
+#endif
+    return r;
+}
+
+static const BandRuntime& band_runtime() {
+    static const BandRuntime r = find_band_runtime();
+    return r;
+}
+
+struct BandsArgs {
+    int count;
+    const int64_t* geometry;
+    const int64_t* pointers;
+    const int* nargs;
+    const BandRuntime* rt;
+    std::atomic<int> next{0};
+    std::atomic<int> status{STATUS_OK};
+};
+
+/** One thread of the team: claims bands until none is left (or one failed). */
+static void run_band_parts(void* data) {
+    BandsArgs& a = *static_cast<BandsArgs*>(data);
+    for (int i = a.next.fetch_add(1); i < a.count; i = a.next.fetch_add(1)) {
+        if (a.status.load(std::memory_order_relaxed) != STATUS_OK) {
+            return;
+        }
+        const int64_t* g = a.geometry + i * BAND_GEOMETRY_SIZE;
+        const int64_t* p = a.pointers + i * BAND_POINTERS_SIZE;
+        const char* in = reinterpret_cast<const char*>(p[BAND_IN]);
+        char* src = reinterpret_cast<char*>(p[BAND_SRC]);
+        int st = transpose_tiles(4, 1, g[BAND_IN_ROWS], g[BAND_IN_COLS], in, g[BAND_IN_LD], 0, src, g[BAND_IN_ROWS], 0, 1);
+        if (st == STATUS_OK) {
+            void* stream = reinterpret_cast<void*>(p[BAND_STREAM]);
+            if (a.rt->execute(reinterpret_cast<void*>(p[BAND_PRIMITIVE]), stream, a.nargs[i],
+                              reinterpret_cast<const void*>(p[BAND_ARGS])) != 0 ||
+                a.rt->wait(stream) != 0) {
+                st = STATUS_PRIMITIVE_FAILED;
+            }
+        }
+        if (st == STATUS_OK) {
+            const char* dst = reinterpret_cast<const char*>(p[BAND_DST]);
+            char* out = reinterpret_cast<char*>(p[BAND_OUT]);
+            st = transpose_tiles(4, 1, g[BAND_OUT_ROWS], g[BAND_OUT_COLS], dst, g[BAND_OUT_COLS], 0, out,
+                                 g[BAND_OUT_LD], 0, 1);
+        }
+        if (st != STATUS_OK) {
+            int expected = STATUS_OK;
+            a.status.compare_exchange_strong(expected, st);
+        }
+    }
+}
+
+}  // namespace detail
+
+int bands_available() { return detail::band_runtime().ok() ? 1 : 0; }
+
+int run_bands(int count, const int64_t* geometry, const int64_t* pointers, const int* nargs, int threads) {
+    using namespace detail;
+    if (count < 1 || geometry == nullptr || pointers == nullptr || nargs == nullptr || !valid_threads(threads)) {
+        return STATUS_BAD_ARGUMENT;
+    }
+    for (int i = 0; i < count; i++) {
+        const int64_t* g = geometry + i * BAND_GEOMETRY_SIZE;
+        const int64_t* p = pointers + i * BAND_POINTERS_SIZE;
+        for (int j = 0; j < BAND_GEOMETRY_SIZE; j++) {
+            if (g[j] < 1) {
+                return STATUS_BAD_ARGUMENT;
+            }
+        }
+        for (int j = 0; j < BAND_POINTERS_SIZE; j++) {
+            if (p[j] == 0) {
+                return STATUS_BAD_ARGUMENT;
+            }
+        }
+        if (g[BAND_IN_LD] < g[BAND_IN_COLS] || g[BAND_OUT_LD] < g[BAND_OUT_ROWS] || nargs[i] < 1) {
+            return STATUS_BAD_ARGUMENT;
+        }
+    }
+    const BandRuntime& rt = band_runtime();
+    if (!rt.ok()) {
+        return STATUS_UNAVAILABLE;
+    }
+    BandsArgs a;
+    a.count = count;
+    a.geometry = geometry;
+    a.pointers = pointers;
+    a.nargs = nargs;
+    a.rt = &rt;
+    const int team = std::min(threads, count);
+    if (team == 1) {
+        run_band_parts(&a);
+    } else {
+        // one OpenMP region on the calling thread's team; oneDNN runs each primitive on one thread inside it
+        rt.parallel(run_band_parts, &a, static_cast<unsigned>(team), 0);
+    }
+    return a.status.load();
 }
 
 int set_openmp_threads(int threads) {

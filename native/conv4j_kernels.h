@@ -24,6 +24,10 @@ enum Status : int {
     /** Inconsistent or unsupported arguments (the Java facade checks these first). */
     STATUS_BAD_ARGUMENT = -1,
     STATUS_OUT_OF_MEMORY = -2,
+    // run_bands(): no OpenMP runtime or oneDNN library found loaded
+    STATUS_UNAVAILABLE = -3,
+    // run_bands(): a oneDNN primitive returned an error
+    STATUS_PRIMITIVE_FAILED = -4,
 };
 
 /** torch.nn padding_mode; the order of dev.conv4j.spec.PaddingMode. */
@@ -152,6 +156,7 @@ int depthwise_conv(const int64_t* desc, const float* in, const float* weight, co
  */
 int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const void* in, void* out, int threads);
 
+
 /**
  * Adds bias[c] (bias nullable: nothing to add) to every element of channel c of `batches` images
  * of `channels` planes of `plane` floats each, in place, then applies torch.relu if `relu` is 1
@@ -211,6 +216,41 @@ void pool_step_aside();
  * loaded (or on platforms without dlopen).
  */
 int set_openmp_threads(int threads);
+
+/** run_bands() geometry per band (int64 each): the input rows' transpose, then the output's. */
+enum BandGeometry {
+    BAND_IN_ROWS = 0,   // channels of the input
+    BAND_IN_COLS = 1,   // positions of the band's input rows
+    BAND_IN_LD = 2,     // elements between the input's channels (its D*H*W)
+    BAND_OUT_ROWS = 3,  // positions of the band's output rows
+    BAND_OUT_COLS = 4,  // channels of the output
+    BAND_OUT_LD = 5,    // elements between the output's channels
+    BAND_GEOMETRY_SIZE = 6
+};
+
+/** run_bands() addresses per band (int64 each). */
+enum BandPointers {
+    BAND_IN = 0,         // the band's first input element (channel 0)
+    BAND_SRC = 1,        // the primitive's channels-last source buffer
+    BAND_PRIMITIVE = 2,  // dnnl_primitive_t made for one thread
+    BAND_STREAM = 3,     // dnnl_stream_t
+    BAND_ARGS = 4,       // const dnnl_exec_arg_t*, nargs[i] of them, reading BAND_SRC and writing BAND_DST
+    BAND_DST = 5,        // the primitive's channels-last destination buffer
+    BAND_OUT = 6,        // the band's first output element (channel 0)
+    BAND_POINTERS_SIZE = 7
+};
+
+/** 1 if run_bands() found the OpenMP runtime and oneDNN loaded in the process, else 0. */
+int bands_available();
+
+/**
+ * Runs `count` bands of a convolution in one OpenMP region of `threads` threads on the calling
+ * thread's team (the runtime oneDNN loaded), each band claimed by one thread: the band's input
+ * rows transposed from NCHW into its channels-last buffer, its primitive executed (one thread,
+ * nested in the region), its output transposed into the NCHW output rows. Returns STATUS_OK,
+ * STATUS_BAD_ARGUMENT (checked first), STATUS_UNAVAILABLE or STATUS_PRIMITIVE_FAILED.
+ */
+int run_bands(int count, const int64_t* geometry, const int64_t* pointers, const int* nargs, int threads);
 
 /**
  * The largest |x| of n floats as the bits of a float (the bits of |x| order as the values do;

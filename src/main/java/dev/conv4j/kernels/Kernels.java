@@ -634,6 +634,44 @@ public final class Kernels {
         return NativeKernels.set_openmp_threads(threads) == 1;
     }
 
+    /** Values per band in {@link #runBands}'s geometry and pointers: see {@code run_bands} in the native header. */
+    public static final int BAND_GEOMETRY_SIZE = NativeKernels.BAND_GEOMETRY_SIZE;
+    public static final int BAND_POINTERS_SIZE = NativeKernels.BAND_POINTERS_SIZE;
+
+    /** Whether {@link #runBands} can run: the OpenMP runtime and oneDNN are loaded in the process. */
+    public static boolean bandsAvailable() {
+        return available() && NativeKernels.bands_available() == 1;
+    }
+
+    /**
+     * Runs {@code count} bands of a convolution in one OpenMP region of up to {@code threads}
+     * threads on the calling thread's team, as {@code run_bands} in the native header describes:
+     * per band its {@link #BAND_GEOMETRY_SIZE} sizes and {@link #BAND_POINTERS_SIZE} addresses
+     * (input rows, channels-last buffers, a one-thread oneDNN primitive, its stream and prepared
+     * arguments, output rows) and its argument count. The sizes are checked; the addresses are
+     * the caller's to get right (they must stay valid during the call), as for a oneDNN call.
+     *
+     * @throws IllegalStateException if a primitive fails or no OpenMP runtime or oneDNN is loaded
+     */
+    public static void runBands(int count, long[] geometry, long[] pointers, int[] nargs, int threads) {
+        requireAvailable();
+        if (count < 1 || geometry.length != count * BAND_GEOMETRY_SIZE || pointers.length != count * BAND_POINTERS_SIZE
+                || nargs.length != count || threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("run_bands needs " + count + " bands' geometry, pointers and argument"
+                    + " counts and 1 to " + MAX_THREADS + " threads, but got " + geometry.length + ", "
+                    + pointers.length + ", " + nargs.length + " values and " + threads + " threads");
+        }
+        int status = NativeKernels.run_bands(count, geometry, pointers, nargs, threads);
+        switch (status) {
+            case NativeKernels.STATUS_UNAVAILABLE:
+                throw new IllegalStateException("run_bands found no OpenMP runtime or oneDNN library loaded");
+            case NativeKernels.STATUS_PRIMITIVE_FAILED:
+                throw new IllegalStateException("a oneDNN primitive failed in run_bands");
+            default:
+                checkStatus(status, () -> "run_bands of " + count + " bands");
+        }
+    }
+
     /**
      * Sends the own kernels' idle workers, which poll for the next job for up to 50 us before
      * they sleep, to sleep at once (the next kernel call wakes them): for a caller about to run

@@ -27,6 +27,12 @@ final class NativeKernels {
     static final int STATUS_INVALID_INDEX = 1;
     static final int STATUS_BAD_ARGUMENT = -1;
     static final int STATUS_OUT_OF_MEMORY = -2;
+    static final int STATUS_UNAVAILABLE = -3;
+    static final int STATUS_PRIMITIVE_FAILED = -4;
+
+    // run_bands() layouts (conv4j::BandGeometry, conv4j::BandPointers)
+    static final int BAND_GEOMETRY_SIZE = 6;
+    static final int BAND_POINTERS_SIZE = 7;
 
     // pool() descriptor layout (conv4j::PoolDesc)
     static final int POOL_DESC_PLANES = 0;
@@ -119,6 +125,13 @@ final class NativeKernels {
             int threads);
 
     public static native double peak_gflops(int threads, double seconds);
+
+    /** 1 if run_bands() found the OpenMP runtime and oneDNN loaded in the process, else 0. */
+    public static native int bands_available();
+
+    /** Bands of a convolution in one OpenMP region on the calling thread's team; see the header. */
+    public static native int run_bands(int count, @Cast("const int64_t*") long[] geometry,
+            @Cast("const int64_t*") long[] pointers, @Cast("const int*") int[] nargs, int threads);
 
     /** 1 if the OpenMP runtime loaded in the process took the calling thread's count, else 0. */
     public static native int set_openmp_threads(int threads);

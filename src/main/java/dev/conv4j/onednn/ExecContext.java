@@ -82,6 +82,23 @@ final class ExecContext {
      * waits for it; null data skips the argument.
      */
     void execute(dnnl_primitive primitive, int[] argIds, dnnl_memory_desc[] descs, Pointer[] data, String what) {
+        int count = prepare(argIds, descs, data, what);
+        int status = dnnl_primitive_execute(primitive, stream, count, args);
+        if (status != dnnl_success) {
+            Dnnl.check(status, "dnnl_primitive_execute for " + what);
+        }
+        status = dnnl_stream_wait(stream);
+        if (status != dnnl_success) {
+            Dnnl.check(status, "dnnl_stream_wait for " + what);
+        }
+    }
+
+    /**
+     * Points the memory objects and the argument array at the given (argument id, descriptor,
+     * data) triples, as {@link #execute} does before it runs; returns the number of arguments
+     * (the array at {@link #argsAddress}), for native code that executes the primitive itself.
+     */
+    int prepare(int[] argIds, dnnl_memory_desc[] descs, Pointer[] data, String what) {
         int n = argIds.length;
         if (ids.length != n) {
             resize(n);
@@ -120,14 +137,17 @@ final class ExecContext {
             count = put(count, scratchpadArg, scratchpadMemory);
         }
         args.position(0);
-        int status = dnnl_primitive_execute(primitive, stream, count, args);
-        if (status != dnnl_success) {
-            Dnnl.check(status, "dnnl_primitive_execute for " + what);
-        }
-        status = dnnl_stream_wait(stream);
-        if (status != dnnl_success) {
-            Dnnl.check(status, "dnnl_stream_wait for " + what);
-        }
+        return count;
+    }
+
+    /** The stream's handle ({@code dnnl_stream_t}). */
+    long streamAddress() {
+        return stream.address();
+    }
+
+    /** The argument array's address ({@code const dnnl_exec_arg_t*}) as {@link #prepare} left it. */
+    long argsAddress() {
+        return args.address();
     }
 
     /** Writes (id, memory) at {@code position} of the argument array unless it is there already. */

@@ -111,6 +111,30 @@ final class NativePrimitive {
         }
     }
 
+    /**
+     * An execution context for a call that native code runs ({@link #address}); give it back
+     * with {@link #giveBack}.
+     */
+    ExecContext take() {
+        ExecContext context = contexts.poll();
+        return context != null ? context : new ExecContext(engine, scratchpadBytes > 0
+                ? Dnnl.queryDesc(pd, dnnl_query_scratchpad_md) : null, scratchpadBytes, DNNL_ARG_SCRATCHPAD);
+    }
+
+    /** Returns a context from {@link #take}: kept for the next call if its call succeeded, else freed. */
+    void giveBack(ExecContext context, boolean ok) {
+        if (ok) {
+            contexts.push(context);
+        } else {
+            context.free();
+        }
+    }
+
+    /** The primitive's handle ({@code dnnl_primitive_t}). */
+    long address() {
+        return primitive.address();
+    }
+
     /** Number of pooled execution contexts, for tests. */
     int pooledContexts() {
         return contexts.size();

@@ -284,6 +284,38 @@ final class OneDnnAdapter {
                 null, null);
     }
 
+    /**
+     * Output rows {@code [outFirst, outEnd)} of the outermost spatial dimension of a plain-route
+     * convolution {@code d} (no padding of our own, no source view, no tail) as a convolution of
+     * its own: the input rows those outputs read, {@code [inFirst, inFirst + desc.src[2])}, with
+     * the padding that falls in the band (the full padding at the edges, none inside).
+     */
+    record RowBand(long inFirst, long outFirst, ConvDesc desc) {
+    }
+
+    /** The band of output rows {@code [outFirst, outEnd)} of {@code d}, or null if it reads no input row. */
+    static RowBand rowBand(ConvDesc d, long outFirst, long outEnd) {
+        int dims = d.src.length - 2;
+        long kernel = d.weights[d.weights.length - dims];
+        long start = outFirst * d.strides[0] - d.padLeft[0];
+        long end = (outEnd - 1) * d.strides[0] - d.padLeft[0] + (kernel - 1) * (d.dilates[0] + 1) + 1;
+        long inFirst = Math.max(0, start);
+        long inEnd = Math.min(d.src[2], end);
+        if (inEnd <= inFirst) {
+            return null;
+        }
+        long[] src = d.src.clone();
+        src[2] = inEnd - inFirst;
+        long[] dst = d.dst.clone();
+        dst[2] = outEnd - outFirst;
+        long[] padLeft = d.padLeft.clone();
+        padLeft[0] = inFirst - start;
+        long[] padRight = d.padRight.clone();
+        padRight[0] = end - inEnd;
+        return new RowBand(inFirst, outFirst, new ConvDesc(d.route, false, src, src, d.weights, d.userWeightStrides,
+                d.bias, dst, dst, d.strides, d.dilates, padLeft, padRight, null, null));
+    }
+
     // ---------------------------------------------------------------- pooling
 
     /** A pooling in oneDNN's terms. */

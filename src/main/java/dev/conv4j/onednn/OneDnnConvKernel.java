@@ -27,6 +27,7 @@ import dev.conv4j.Tensor;
 import dev.conv4j.backend.ConvKernel;
 import dev.conv4j.backend.MemoryFormats;
 import dev.conv4j.backend.TensorContract;
+import dev.conv4j.kernels.Kernels;
 import dev.conv4j.spec.ConvProblem;
 import dev.conv4j.spec.ConvSpec;
 import dev.conv4j.spec.Tuples;
@@ -96,6 +97,7 @@ final class OneDnnConvKernel implements ConvKernel {
     private final double weightAbsSum;
     private final double biasAbsMax;
     private final PlanCache<ConvPlan> plans = new PlanCache<>(CACHE_CAPACITY);
+    private final PlanCache<BandsPlan> bandPlans = new PlanCache<>(CACHE_CAPACITY);
     /** How each problem shape runs (planKey with the thread setting in place of the count). */
     private final Map<PlanKey, Choice> choices = new ConcurrentHashMap<>();
     /** Weights in each layout a primitive chose; guarded by itself. */
@@ -175,6 +177,16 @@ final class OneDnnConvKernel implements ConvKernel {
          */
         BLOCKED,
         /**
+         * A single image cut into one band of output rows (the outermost spatial dimension) per
+         * thread, in one OpenMP region on the calling thread's team where each thread takes whole
+         * bands: the own kernel transposes the input rows the band reads into channels-last, the
+         * band's one-thread channels-last primitive computes it, and the own kernel transposes its
+         * output rows into the contiguous output ({@link #bandsFit}). One fork and join instead of
+         * a parallel region per step (the NCHW primitive reorders, convolves and reorders back),
+         * and each thread's rows stay in its cache.
+         */
+        BANDS,
+        /**
          * oneDNN's sgemm per image on contiguous tensors, bias and ReLU added by the own kernels
          * after: pointwise convolutions, and transposed ones whose kernel equals their stride
          * ({@link #gemmFits}).
@@ -201,6 +213,9 @@ final class OneDnnConvKernel implements ConvKernel {
                 break;
             case BLOCKED:
                 run(threads, problem, fused, format, Blocks.BOTH, input, output);
+                break;
+            case BANDS:
+                runBands(threads, problem, fused, input, output);
                 break;
             default:
                 run(threads, problem, fused, format, input, output);
@@ -275,8 +290,9 @@ final class OneDnnConvKernel implements ConvKernel {
 
     /** The cost model's threads and route for a call, without measuring. */
     private Choice modelChoice(ConvProblem problem, MemoryFormat format, int max, Tensor input, Tensor output) {
-        return new Choice(CallThreads.byCost(estimateMicros(problem), max),
-                modelRoute(problem, routes(problem, format, input, output)), System.nanoTime(), new AtomicBoolean(true));
+        int threads = CallThreads.byCost(estimateMicros(problem), max);
+        return new Choice(threads, modelRoute(problem, routes(problem, format, threads, input, output)), System.nanoTime(),
+                new AtomicBoolean(true));
     }
 
     /** Measures (or, without autotuning, models) the threads and route of a call; see {@link #choice}. */
@@ -284,13 +300,26 @@ final class OneDnnConvKernel implements ConvKernel {
             Tensor output) {
         CallThreads tuner = runtime.callThreads();
         int threads = tuner.tune(estimateMicros(problem), max, n -> run(n, problem, fused, format, input, output));
-        List<Route> routes = routes(problem, format, input, output);
-        if (!blocksMayPay(problem)) {
-            routes.remove(Route.BLOCKED); // not worth the trial runs (see prefersBlocks)
-        }
+        List<Route> routes = routes(problem, format, threads, input, output);
         Route route = routes.get(tuner.pick(routes.indexOf(modelRoute(problem, routes)), routes.stream()
                 .<Runnable>map(r -> () -> runOn(r, threads, problem, fused, format, input, output)).toList()));
         return new Choice(threads, route, System.nanoTime(), new AtomicBoolean(!tuner.autotunes()));
+    }
+
+    /**
+     * The routes worth trying for a plan of {@code threads} threads: {@link #routes} without blocks
+     * where they never paid ({@link #blocksMayPay}) and without bands on one thread (then one band:
+     * the channels-last primitive between two copies, which measured no faster than the primitive).
+     */
+    private List<Route> routes(ConvProblem problem, MemoryFormat format, int threads, Tensor input, Tensor output) {
+        List<Route> r = routes(problem, format, input, output);
+        if (!blocksMayPay(problem)) {
+            r.remove(Route.BLOCKED);
+        }
+        if (threads < 2) {
+            r.remove(Route.BANDS);
+        }
+        return r;
     }
 
     /** The routes that can take the call: the primitive, and for contiguous tensors the others that apply. */
@@ -308,8 +337,43 @@ final class OneDnnConvKernel implements ConvKernel {
         if (gemmFits(problem, format, input, output)) {
             r.add(Route.GEMM);
         }
+        if (bandsFit(problem, format, input, output)) {
+            r.add(Route.BANDS);
+        }
         return r;
     }
+
+    /**
+     * Whether a call can take {@link Route#BANDS}: one image, contiguous tensors, an f32
+     * convolution (not transposed) on the plain route with at least {@value #BAND_MIN_ROWS} output
+     * rows per band for the most threads a call gets, and a JIT kernel for the channels-last band.
+     */
+    private boolean bandsFit(ConvProblem problem, MemoryFormat format, Tensor input, Tensor output) {
+        if (format != MemoryFormat.CONTIGUOUS || arithmetic != Arithmetic.F32 || spec.transposed()
+                || problem.batch() != 1 || !OwnKernels.bandsAvailable() || !canRunViaChannelsLast(problem, input, output)
+                || problem.outputSpatial()[0] < (long) BAND_MIN_ROWS * Math.max(2, runtime.threads())) {
+            return false;
+        }
+        OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
+        OneDnnAdapter.RowBand band = OneDnnAdapter.rowBand(d, 0, BAND_MIN_ROWS);
+        if (band == null) {
+            return false;
+        }
+        dnnl_primitive_desc pd = PrimitiveFactory.f32Convolution(engine, band.desc(), MemoryFormat.CHANNELS_LAST, null,
+                spec.opName() + " for " + problem.key() + " in row bands");
+        try {
+            String impl = Dnnl.implInfo(pd);
+            return !(impl.contains("ref") || impl.contains("gemm"));
+        } finally {
+            Dnnl.destroy(pd);
+        }
+    }
+
+    /**
+     * Fewest output rows in a band: with one, a stride along the rows would meet the case the
+     * adapter avoids for single output positions ({@link OneDnnAdapter#conv}).
+     */
+    static final int BAND_MIN_ROWS = 2;
 
     /**
      * Whether the blocked route of this kernel reorders the source into blocks too
@@ -424,6 +488,24 @@ final class OneDnnConvKernel implements ConvKernel {
 
     static final long BLOCKS_MIN_POSITIONS = 2048;
 
+    /**
+     * The cost model's choice of {@link Route#BANDS} where it fits: groups 1, kernels wider than
+     * one, at least {@value #BANDS_PREFERRED_ROWS} output rows per band for the most threads a call
+     * gets. Measured against the NCHW primitive, batch 1, 2 threads, AMD Zen 5: Conv2d(64, 64, 3,
+     * padding=1) on 56x56 0.59-0.61 against 0.64-0.65 ms; Conv2d(128, 128, 3, padding=1) on 28x28
+     * 0.57 against 0.64 ms; Conv2d(256, 256, 3, padding=1) on 14x14 0.54 against 0.58 ms;
+     * Conv2d(16, 16, 3, padding=1) on 28x28 0.024 against 0.037 ms. Not taken: on 7x7
+     * (Conv2d(512, 512, 3, padding=1): 0.66 against 0.55 ms) and pointwise (Conv2d(64, 64, 1) on
+     * 56x56: 0.100 against 0.084 ms). On one thread a plan does not try bands ({@link #routes(ConvProblem,
+     * MemoryFormat, int, Tensor, Tensor)}).
+     */
+    private boolean prefersBands(ConvProblem problem) {
+        return spec.groups() == 1 && Arrays.stream(spec.kernelSize()).anyMatch(k -> k > 1)
+                && problem.outputSpatial()[0] >= (long) BANDS_PREFERRED_ROWS * runtime.threads();
+    }
+
+    static final int BANDS_PREFERRED_ROWS = 7;
+
     static final int GEMM_MIN_CHANNELS = 64;
     static final int GEMM_MIN_POSITIONS = 128;
 
@@ -515,6 +597,9 @@ final class OneDnnConvKernel implements ConvKernel {
         if (routes.contains(Route.BLOCKED) && prefersBlocks(problem)) {
             return Route.BLOCKED;
         }
+        if (routes.contains(Route.BANDS) && prefersBands(problem)) {
+            return Route.BANDS;
+        }
         if (routes.contains(Route.GEMM) && prefersGemm(problem)) {
             return Route.GEMM;
         }
@@ -578,6 +663,21 @@ final class OneDnnConvKernel implements ConvKernel {
             OwnKernels.changeLayoutSerially(input, x);
             run(threads, problem, fused, MemoryFormat.CHANNELS_LAST, x, y);
             OwnKernels.changeLayoutSerially(y, output);
+        }
+    }
+
+    /**
+     * The call in {@code threads} bands of output rows ({@link Route#BANDS}), in one OpenMP region
+     * on the calling thread's team, where each thread takes whole bands ({@link BandsPlan#run}).
+     */
+    private void runBands(int threads, ConvProblem problem, boolean fused, Tensor input, Tensor output) {
+        runtime.applyThreads(threads);
+        BandsPlan plan = bandPlans.acquire(runKeys.key(problem, fused, MemoryFormat.CONTIGUOUS, Blocks.NONE, threads),
+                k -> createBandsPlan(problem, fused, threads));
+        try {
+            plan.run(threads, input, output);
+        } finally {
+            bandPlans.release(plan);
         }
     }
 
@@ -727,6 +827,7 @@ final class OneDnnConvKernel implements ConvKernel {
             return;
         }
         plans.close();
+        bandPlans.close();
         synchronized (packed) {
             for (PackedWeights w : new ArrayList<>(packed)) {
                 w.unref(); // the kernel's reference
@@ -864,6 +965,160 @@ final class OneDnnConvKernel implements ConvKernel {
             ConvPlan plan = new ConvPlan(d, primitive, w, tailCopy, srcCopy, fused);
             parts.handOver();
             return plan;
+        }
+    }
+
+    /**
+     * The plan of {@code problem} in {@code count} bands of output rows ({@link Route#BANDS}). The
+     * primitives are made for one thread (the calling thread's setting meanwhile), as each runs on
+     * one thread of the region.
+     */
+    private BandsPlan createBandsPlan(ConvProblem problem, boolean fused, int count) {
+        OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
+        long rows = d.dst[2];
+        Band[] bands = new Band[count];
+        runtime.applyThreads(1);
+        try (Owned parts = new Owned()) {
+            for (int i = 0; i < count; i++) {
+                OneDnnAdapter.RowBand b = OneDnnAdapter.rowBand(d, rows * i / count, rows * (i + 1) / count);
+                String what = spec.opName() + " for " + problem.key() + ", output rows " + b.outFirst() + " to "
+                        + (b.outFirst() + b.desc().dst[2]);
+                try (Owned temps = new Owned(); Owned band = new Owned()) {
+                    dnnl_primitive_attr attr = temps.add(Dnnl.createAttr(fused, false));
+                    NativePrimitive primitive = band.add(new NativePrimitive(engine, PrimitiveFactory.f32Convolution(
+                            engine, b.desc(), MemoryFormat.CHANNELS_LAST, attr, what), what), NativePrimitive::free);
+                    PackedWeights w = band.add(packedWeights(primitive.query(dnnl_query_weights_md, 0), d),
+                            PackedWeights::unref);
+                    bands[i] = new Band(d, b, primitive, w, what);
+                    band.handOver();
+                }
+                parts.add(bands[i], Band::free);
+            }
+            parts.handOver();
+        } finally {
+            runtime.applyThreads(count);
+        }
+        return new BandsPlan(bands);
+    }
+
+    /**
+     * One band of {@link Route#BANDS}: its one-thread channels-last primitive, its sizes for
+     * {@code run_bands} (the transposes of its input rows into the primitive's source and of the
+     * primitive's destination into its output rows), and its channels-last buffers.
+     */
+    private final class Band {
+        final NativePrimitive primitive;
+        final PackedWeights weights;
+        final String what;
+        /** The {@link Kernels#BAND_GEOMETRY_SIZE} sizes of {@code run_bands}. */
+        final long[] geometry;
+        /** Bytes from the start of the input and of the output to the band's first row. */
+        final long inOffset;
+        final long outOffset;
+        final long srcElements;
+        final long dstElements;
+        /** The channels-last source and destination, kept for the band's next call. */
+        private final FreeList<Tensor> sources = new FreeList<>();
+        private final FreeList<Tensor> destinations = new FreeList<>();
+
+        Band(OneDnnAdapter.ConvDesc whole, OneDnnAdapter.RowBand rows, NativePrimitive primitive,
+                PackedWeights weights, String what) {
+            this.primitive = primitive;
+            this.weights = weights;
+            this.what = what;
+            OneDnnAdapter.ConvDesc d = rows.desc();
+            long inPlane = OneDnnAdapter.product(Arrays.copyOfRange(whole.src, 2, whole.src.length));
+            long outPlane = OneDnnAdapter.product(Arrays.copyOfRange(whole.dst, 2, whole.dst.length));
+            long inPositions = OneDnnAdapter.product(Arrays.copyOfRange(d.src, 2, d.src.length));
+            long outPositions = OneDnnAdapter.product(Arrays.copyOfRange(d.dst, 2, d.dst.length));
+            this.geometry = new long[] {d.src[1], inPositions, inPlane, outPositions, d.dst[1], outPlane};
+            this.inOffset = Float.BYTES * rows.inFirst() * (inPlane / whole.src[2]);
+            this.outOffset = Float.BYTES * rows.outFirst() * (outPlane / whole.dst[2]);
+            this.srcElements = inPositions * d.src[1];
+            this.dstElements = outPositions * d.dst[1];
+        }
+
+        /** A kept buffer of {@code elements} floats, or a new one. */
+        Tensor take(FreeList<Tensor> buffers, long elements) {
+            Tensor t = buffers.poll();
+            return t != null ? t : Tensor.empty(DType.FLOAT32, MemoryFormat.CONTIGUOUS, elements);
+        }
+
+        void free() {
+            for (FreeList<Tensor> buffers : List.of(sources, destinations)) {
+                for (Tensor t = buffers.poll(); t != null; t = buffers.poll()) {
+                    t.close();
+                }
+            }
+            primitive.free();
+            weights.unref();
+        }
+    }
+
+    /** The bands of one problem shape ({@link #createBandsPlan}). */
+    private final class BandsPlan extends PlanCache.Plan {
+        final Band[] bands;
+
+        BandsPlan(Band[] bands) {
+            this.bands = bands;
+        }
+
+        /**
+         * Runs every band on {@code threads} threads: per band a source and destination buffer
+         * and an execution context prepared here, then one {@code run_bands} call.
+         */
+        void run(int threads, Tensor input, Tensor output) {
+            int n = bands.length;
+            long[] geometry = new long[n * Kernels.BAND_GEOMETRY_SIZE];
+            long[] pointers = new long[n * Kernels.BAND_POINTERS_SIZE];
+            int[] nargs = new int[n];
+            ExecContext[] contexts = new ExecContext[n];
+            Tensor[] sources = new Tensor[n];
+            Tensor[] destinations = new Tensor[n];
+            boolean ok = false;
+            try {
+                for (int i = 0; i < n; i++) {
+                    Band b = bands[i];
+                    sources[i] = b.take(b.sources, b.srcElements);
+                    destinations[i] = b.take(b.destinations, b.dstElements);
+                    contexts[i] = b.primitive.take();
+                    nargs[i] = contexts[i].prepare(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
+                            new dnnl_memory_desc[] {b.primitive.query(dnnl_query_src_md, 0), b.weights.desc,
+                                b.primitive.query(dnnl_query_weights_md, 1), b.primitive.query(dnnl_query_dst_md, 0)},
+                            new Pointer[] {sources[i].pointer(), b.weights.data, bias == null ? null : bias.pointer(),
+                                destinations[i].pointer()}, b.what);
+                    System.arraycopy(b.geometry, 0, geometry, i * Kernels.BAND_GEOMETRY_SIZE, b.geometry.length);
+                    long[] p = {input.address() + b.inOffset, sources[i].address(), b.primitive.address(),
+                        contexts[i].streamAddress(), contexts[i].argsAddress(), destinations[i].address(),
+                        output.address() + b.outOffset};
+                    System.arraycopy(p, 0, pointers, i * Kernels.BAND_POINTERS_SIZE, p.length);
+                }
+                OwnKernels.runBands(n, geometry, pointers, nargs, threads);
+                ok = true;
+            } finally {
+                for (int i = 0; i < n; i++) {
+                    Band b = bands[i];
+                    if (contexts[i] != null) {
+                        b.primitive.giveBack(contexts[i], ok);
+                    }
+                    if (sources[i] != null) {
+                        b.sources.push(sources[i]);
+                    }
+                    if (destinations[i] != null) {
+                        b.destinations.push(destinations[i]);
+                    }
+                }
+                Reference.reachabilityFence(input);
+                Reference.reachabilityFence(output);
+                Reference.reachabilityFence(bias);
+            }
+        }
+
+        @Override
+        protected void free() {
+            for (Band b : bands) {
+                b.free();
+            }
         }
     }
 

@@ -48,6 +48,19 @@ final class OwnKernels {
                 toChannelsLast ? spatial : shape[1], 1);
     }
 
+    /**
+     * Bands of a convolution in one OpenMP region on the calling thread's team
+     * ({@link Kernels#runBands}).
+     */
+    static void runBands(int count, long[] geometry, long[] pointers, int[] nargs, int threads) {
+        Kernels.runBands(count, geometry, pointers, nargs, threads);
+    }
+
+    /** Whether {@link #runBands} can run here: the OpenMP runtime and oneDNN found loaded. */
+    static boolean bandsAvailable() {
+        return Kernels.bandsAvailable();
+    }
+
     /** Whether {@link #pool} takes average pooling of this spec on contiguous tensors as a box filter. */
     static boolean boxAverage(PoolSpec spec) {
         return Kernels.available() && Kernels.boxAverage(spec);

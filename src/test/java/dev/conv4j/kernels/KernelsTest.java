@@ -129,7 +129,27 @@ class KernelsTest {
             assertEquals(Integer.parseInt(m.group(2)), f.getInt(null), m.group(1));
             seen++;
         }
-        assertEquals(40, seen, "constants found in the header");
+        assertEquals(42, seen, "constants found in the header");
+        for (String size : List.of("BAND_GEOMETRY_SIZE", "BAND_POINTERS_SIZE")) {
+            Matcher b = Pattern.compile("^\\s+" + size + " = (\\d+)", Pattern.MULTILINE).matcher(header);
+            assertTrue(b.find(), size);
+            assertEquals(Integer.parseInt(b.group(1)), NativeKernels.class.getDeclaredField(size).getInt(null), size);
+        }
+    }
+
+    /**
+     * run_bands refuses sizes and addresses that cannot be right before touching any memory (and
+     * before it looks for oneDNN, which this test does not load).
+     */
+    @Test
+    void runBandsRefusesBadArguments() {
+        long[] geometry = {4, 12, 12, 12, 4, 12};
+        long[] pointers = new long[Kernels.BAND_POINTERS_SIZE]; // null addresses
+        assertThrows(IllegalArgumentException.class, () -> Kernels.runBands(1, geometry, pointers, new int[] {4}, 1));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.runBands(2, geometry, pointers, new int[] {4}, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> Kernels.runBands(1, new long[] {4, 12, 3, 12, 4, 12}, pointers, new int[] {4}, 1));
+        assertThrows(IllegalArgumentException.class, () -> Kernels.runBands(1, geometry, pointers, new int[] {4}, 0));
     }
 
     @Test

@@ -52,7 +52,12 @@ class RouteChoiceTest {
                 new Object[] {ConvSpec.builder(2, false, 17, 5, 3).stride(2).dilation(2).padding(2).build(),
                     new long[] {1, 17, 11, 8}},
                 new Object[] {ConvSpec.builder(3, false, 16, 4, 3).padding(1).bias(false).build(),
-                    new long[] {2, 16, 4, 5, 6}});
+                    new long[] {2, 16, 4, 5, 6}},
+                // single images with at least 2 output rows per thread: row bands (an even kernel's
+                // 'same' padding is asymmetric)
+                new Object[] {ConvSpec.builder(2, false, 5, 7, 4).padding("same").build(), new long[] {1, 5, 13, 10}},
+                new Object[] {ConvSpec.builder(3, false, 3, 4, 3).stride(2).padding(1).dilation(1).build(),
+                    new long[] {1, 3, 9, 6, 5}});
     }
 
     @Test
@@ -60,6 +65,7 @@ class RouteChoiceTest {
         int checked = 0;
         int blocked = 0;
         int blocks = 0;
+        int bands = 0;
         for (Object[] c : cases()) {
             ConvSpec spec = (ConvSpec) c[0];
             long[] shape = (long[]) c[1];
@@ -101,7 +107,17 @@ class RouteChoiceTest {
                                 String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "")
                                         + " " + route + ", " + threads + " threads";
                                 boolean ran = mine.forwardOn(route, threads, p, x, got);
-                                if (route == OneDnnConvKernel.Route.BLOCKED_OUTPUT
+                                if (route == OneDnnConvKernel.Route.BANDS) {
+                                    // bands: single images of plain-route convolutions, not transposed,
+                                    // at least 2 output rows per band of the most threads (2 here)
+                                    boolean mayBand = shape[0] == 1 && shape.length >= 4 && !spec.transposed()
+                                            && p.outputSpatial()[0] >= 2L * Math.max(2, ONEDNN.threads());
+                                    assertTrue(mayBand || !ran, name + " should not be possible");
+                                    if (!ran) {
+                                        continue;
+                                    }
+                                    bands++;
+                                } else if (route == OneDnnConvKernel.Route.BLOCKED_OUTPUT
                                         || route == OneDnnConvKernel.Route.BLOCKED) {
                                     assertTrue(mayBlock || !ran, name + " should not be possible");
                                     if (!ran) {
@@ -130,9 +146,12 @@ class RouteChoiceTest {
         // on two, with and without ReLU, 1 and 2 threads; the blocked output at least for the first
         // case (Conv2d(6, 8, 3, padding=1) has a JIT kernel), blocks for all three of the last ones
         // (AVX-512 has JIT kernels on 16-channel blocks)
+        // The 2 cases of row bands on two routes (with the blocked output too), and on bands at
+        // least for them (the rows of the others are fewer or they are batches or transposed).
         assertTrue(blocked >= 4, blocked + " calls on the blocked output");
         assertEquals(3 * 2 * 2, blocks, "calls on blocks");
-        assertEquals((6 * 2 + 2 * 3 + 2 * 3 + 2 * 3 + 2 + 3 * 2) * 2 * 2 + blocked + blocks, checked);
+        assertTrue(bands >= 2 * 2 * 2, bands + " calls on row bands");
+        assertEquals((8 * 2 + 2 * 3 + 2 * 3 + 2 * 3 + 2 + 3 * 2) * 2 * 2 + blocked + blocks + bands, checked);
     }
 
     @Test
@@ -158,7 +177,7 @@ class RouteChoiceTest {
         ConvSpec conv3d = ConvSpec.builder(3, false, 16, 4, 3).padding(1).build();
         ConvSpec pointwise = ConvSpec.builder(2, false, 16, 8, 1).build();
         Object[][] cases = {{conv, new long[] {2, 16, 46, 46}, OneDnnConvKernel.Route.BLOCKED},
-            {conv, new long[] {1, 16, 46, 46}, OneDnnConvKernel.Route.PRIMITIVE},
+            {conv, new long[] {1, 16, 46, 46}, OneDnnConvKernel.Route.BANDS}, // one image: row bands
             {conv, new long[] {2, 16, 45, 45}, OneDnnConvKernel.Route.PRIMITIVE},
             {conv3d, new long[] {2, 16, 8, 16, 16}, OneDnnConvKernel.Route.BLOCKED},
             {pointwise, new long[] {2, 16, 46, 46}, OneDnnConvKernel.Route.PRIMITIVE}};
@@ -232,6 +251,60 @@ class RouteChoiceTest {
     }
 
     @Test
+    void theCostModelTakesRowBandsForSingleImagesOfManyRows() {
+        // from 7 output rows per thread, groups 1, kernels wider than 1, one image (16 input
+        // channels: with fewer the blocked output comes first)
+        int rows = OneDnnConvKernel.BANDS_PREFERRED_ROWS * ONEDNN.threads();
+        ConvSpec conv = ConvSpec.builder(2, false, 16, 8, 3).padding(1).build();
+        ConvSpec grouped = ConvSpec.builder(2, false, 16, 8, 3).padding(1).groups(2).build();
+        ConvSpec pointwise = ConvSpec.builder(2, false, 16, 8, 1).build();
+        ConvSpec conv3d = ConvSpec.builder(3, false, 16, 4, 3).padding(1).build();
+        ConvSpec few = ConvSpec.builder(2, false, 3, 8, 3).padding(1).build();
+        Object[][] cases = {{conv, new long[] {1, 16, rows, 9}, OneDnnConvKernel.Route.BANDS},
+            {conv, new long[] {1, 16, rows - 1, 40}, OneDnnConvKernel.Route.PRIMITIVE},
+            {conv, new long[] {2, 16, rows, 9}, OneDnnConvKernel.Route.PRIMITIVE},
+            {grouped, new long[] {1, 16, rows, 9}, OneDnnConvKernel.Route.VIA_CHANNELS_LAST},
+            {pointwise, new long[] {1, 16, rows, 9}, OneDnnConvKernel.Route.PRIMITIVE},
+            {conv3d, new long[] {1, 16, rows, 5, 6}, OneDnnConvKernel.Route.BANDS},
+            {few, new long[] {1, 3, rows, 9}, OneDnnConvKernel.Route.BLOCKED_OUTPUT}};
+        Random r = new Random(31);
+        for (Object[] c : cases) {
+            modelRouteMatchesReference((ConvSpec) c[0], (long[]) c[1], true, (OneDnnConvKernel.Route) c[2], r);
+        }
+    }
+
+    @Test
+    void randomConvolutionsInRowBandsMatchTheReference() {
+        // single images of 2d/3d convolutions: strides, dilations, padding (asymmetric 'same' too),
+        // groups, bias or not, a Sequential's ReLU or not, forced into bands on 1 or 2 threads
+        Random r = new Random(37);
+        int ran = 0;
+        for (int i = 0; i < 30; i++) {
+            int d = 2 + r.nextInt(2);
+            int groups = r.nextInt(4) == 0 ? 2 : 1;
+            int in = groups * (1 + r.nextInt(12));
+            int out = groups * (1 + r.nextInt(12));
+            Geometry g = Geometry.random(r, d, 1, in, 4, d == 2 ? 12 : 10, d == 2 ? 20 : 6);
+            long[] shape = g.shape();
+            boolean same = i % 5 == 4;
+            ConvSpec.Builder b = ConvSpec.builder(d, false, in, out, g.kernel()).dilation(g.dilation()).groups(groups)
+                    .bias(r.nextBoolean());
+            ConvSpec spec = same ? b.padding("same").build() : b.stride(g.stride()).padding(g.padding()).build();
+            boolean relu = r.nextBoolean();
+            int threads = 1 + r.nextInt(2);
+            ConvProblem p = ConvGeometry.forward(spec, shape, null);
+            if (!forcedRouteMatchesReference(spec, shape, relu, OneDnnConvKernel.Route.BANDS, threads, r)) {
+                // too few output rows for bands, or no JIT kernel for the channels-last band
+                assertTrue(p.outputSpatial()[0] < 2L * Math.max(2, ONEDNN.threads()) || groups > 1, spec + " on "
+                        + java.util.Arrays.toString(shape));
+                continue;
+            }
+            ran++;
+        }
+        assertTrue(ran >= 20, ran + " of 30 ran in bands");
+    }
+
+    @Test
     void randomConvolutionsOnBlocksMatchTheReference() {
         // the reliability fuzz draws 1-6 channels, too few for blocks both ways: this draws 2d/3d
         // convolutions of 16-40 input channels (partial blocks too), strides, dilations, padding,
@@ -241,39 +314,67 @@ class RouteChoiceTest {
             int d = 2 + r.nextInt(2);
             int in = 16 + r.nextInt(25);
             int out = 1 + r.nextInt(20);
-            int[] k = new int[d];
-            int[] stride = new int[d];
-            int[] dilation = new int[d];
-            int[] padding = new int[d];
-            long[] shape = new long[2 + d];
-            shape[0] = 1 + r.nextInt(3);
-            shape[1] = in;
-            for (int q = 0; q < d; q++) {
-                k[q] = 1 + r.nextInt(3);
-                stride[q] = 1 + r.nextInt(2);
-                dilation[q] = 1 + r.nextInt(2);
-                padding[q] = r.nextInt(1 + dilation[q] * (k[q] - 1) / 2); // less than the dilated kernel
-                shape[2 + q] = (d == 2 ? 6 : 4) + r.nextInt(d == 2 ? 10 : 4); // at least 2 output positions
-            }
+            // at least 2 output positions per dimension
+            Geometry g = Geometry.random(r, d, 1 + r.nextInt(3), in, 3, d == 2 ? 6 : 4, d == 2 ? 10 : 4);
+            int[] k = g.kernel();
+            int[] stride = g.stride();
+            int[] dilation = g.dilation();
+            int[] padding = g.padding();
+            long[] shape = g.shape();
             boolean withBias = r.nextBoolean();
             boolean relu = r.nextBoolean();
             int threads = 1 + r.nextInt(2);
             ConvSpec spec = ConvSpec.builder(d, false, in, out, k).stride(stride).dilation(dilation).padding(padding)
                     .bias(withBias).build();
-            ConvProblem p = ConvGeometry.forward(spec, shape, null);
-            String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "") + ", " + threads
-                    + " threads";
-            try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
-                    Tensor b = withBias ? OneDnnEquivalenceTest.random(r, new long[] {out}, false) : null;
-                    Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
-                    Tensor expected = Tensor.zeros(p.outputShape());
-                    Tensor got = Tensor.zeros(p.outputShape());
-                    ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
-                    OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
-                ref.forward(p, x, expected);
-                assertTrue(mine.forwardOn(OneDnnConvKernel.Route.BLOCKED, threads, p, x, got), name + " on blocks");
-                assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
+            assertTrue(forcedRouteMatchesReference(spec, shape, relu, OneDnnConvKernel.Route.BLOCKED, threads, r),
+                    spec + " on " + java.util.Arrays.toString(shape) + " on blocks");
+        }
+    }
+
+    /**
+     * Runs a call of {@code spec} on {@code shape} (random weights, bias if the spec has one, a
+     * Sequential's ReLU if {@code relu}) forced onto {@code route} on {@code threads} threads:
+     * false if the route cannot take it, else asserts the reference backend's numbers.
+     */
+    private static boolean forcedRouteMatchesReference(ConvSpec spec, long[] shape, boolean relu,
+            OneDnnConvKernel.Route route, int threads, Random r) {
+        ConvProblem p = ConvGeometry.forward(spec, shape, null);
+        String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "") + ", " + route + ", "
+                + threads + " threads";
+        try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
+                Tensor b = spec.bias() ? OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false) : null;
+                Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
+                Tensor expected = Tensor.zeros(p.outputShape());
+                Tensor got = Tensor.zeros(p.outputShape());
+                ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
+                OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
+            ref.forward(p, x, expected);
+            if (!mine.forwardOn(route, threads, p, x, got)) {
+                return false;
             }
+            assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
+            return true;
+        }
+    }
+
+    /**
+     * A random convolution's geometry: per dimension a kernel of 1 to {@code maxKernel}, stride and
+     * dilation 1 or 2, padding less than the dilated kernel, and a size of {@code minSide} plus up
+     * to {@code sides - 1}; the input shape {@code [batch, in, sizes...]}.
+     */
+    private record Geometry(int[] kernel, int[] stride, int[] dilation, int[] padding, long[] shape) {
+        static Geometry random(Random r, int d, long batch, int in, int maxKernel, int minSide, int sides) {
+            Geometry g = new Geometry(new int[d], new int[d], new int[d], new int[d], new long[2 + d]);
+            g.shape[0] = batch;
+            g.shape[1] = in;
+            for (int q = 0; q < d; q++) {
+                g.kernel[q] = 1 + r.nextInt(maxKernel);
+                g.stride[q] = 1 + r.nextInt(2);
+                g.dilation[q] = 1 + r.nextInt(2);
+                g.padding[q] = r.nextInt(1 + g.dilation[q] * (g.kernel[q] - 1) / 2);
+                g.shape[2 + q] = minSide + r.nextInt(sides);
+            }
+            return g;
         }
     }
 

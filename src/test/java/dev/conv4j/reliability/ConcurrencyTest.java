@@ -67,7 +67,10 @@ class ConcurrencyTest {
                 new long[][] {{2, 3, 4, 4}, {1, 3, 3, 5}, {3, 6, 2}, {3, 3, 7, 3}}},
             // batches of at least 2048 output positions per image: NCHW on 16-channel blocks
             new Object[] {"Conv2d", "in_channels=16, out_channels=4, kernel_size=3, padding=1",
-                new long[][] {{2, 16, 46, 46}, {1, 16, 9, 9}, {16, 10, 10}, {3, 16, 48, 44}}});
+                new long[][] {{2, 16, 46, 46}, {1, 16, 9, 9}, {16, 10, 10}, {3, 16, 48, 44}}},
+            // single images of at least 7 output rows per thread: NCHW in row bands, one per thread
+            new Object[] {"Conv2d", "in_channels=8, out_channels=6, kernel_size=3, stride=[1, 2], padding=1",
+                new long[][] {{1, 8, 30, 20}, {1, 8, 16, 33}, {2, 8, 14, 14}, {8, 29, 9}}});
 
     @TestFactory
     Stream<DynamicContainer> oneModuleSharedByEightThreads() {
