@@ -1413,6 +1413,11 @@ static BandRuntime find_band_runtime() {
     void* gomp = dlopen("libgomp.so.1", RTLD_LAZY | RTLD_NOLOAD);
     void* dnnl = dlopen("libdnnl.so.3", RTLD_LAZY | RTLD_NOLOAD);
     if (gomp == nullptr || dnnl == nullptr) {
+        for (void* h : {gomp, dnnl}) {
+            if (h != nullptr) {
+                dlclose(h);
+            }
+        }
         return r;
     }
     r.parallel = reinterpret_cast<void (*)(void (*)(void*), void*, unsigned, unsigned)>(dlsym(gomp, "GOMP_parallel"));
@@ -1423,9 +1428,24 @@ static BandRuntime find_band_runtime() {
     return r;
 }
 
-static const BandRuntime& band_runtime() {
-    static const BandRuntime r = find_band_runtime();
-    return r;
+/** The runtime once found (a lookup that finds nothing, e.g. before oneDNN is loaded, is not kept). */
+static BandRuntime band_runtime() {
+    static std::mutex lock;
+    static BandRuntime found;
+    static std::atomic<bool> ok{false};
+    if (ok.load(std::memory_order_acquire)) {
+        return found;
+    }
+    std::lock_guard<std::mutex> hold(lock);
+    if (!ok.load(std::memory_order_relaxed)) {
+        BandRuntime r = find_band_runtime();
+        if (!r.ok()) {
+            return r;
+        }
+        found = r;
+        ok.store(true, std::memory_order_release);
+    }
+    return found;
 }
 
 struct BandsArgs {
@@ -1497,7 +1517,7 @@ int run_bands(int count, const int64_t* geometry, const int64_t* pointers, const
             return STATUS_BAD_ARGUMENT;
         }
     }
-    const BandRuntime& rt = band_runtime();
+    const BandRuntime rt = band_runtime();
     if (!rt.ok()) {
         return STATUS_UNAVAILABLE;
     }
