@@ -92,22 +92,13 @@ final class NativePrimitive {
      * reachable until this returns.
      */
     void execute(int[] argIds, dnnl_memory_desc[] descs, Pointer[] data) {
-        ExecContext context = contexts.poll();
-        if (context == null) {
-            context = new ExecContext(engine, scratchpadBytes > 0 ? Dnnl.queryDesc(pd, dnnl_query_scratchpad_md)
-                    : null, scratchpadBytes, DNNL_ARG_SCRATCHPAD);
-        }
+        ExecContext context = take();
         boolean ok = false;
         try {
             context.execute(primitive, argIds, descs, data, what);
             ok = true;
         } finally {
-            if (ok) {
-                contexts.push(context);
-            } else {
-                // a failed call may leave the stream in any state: do not reuse it
-                context.free();
-            }
+            giveBack(context, ok);
         }
     }
 
@@ -121,7 +112,10 @@ final class NativePrimitive {
                 ? Dnnl.queryDesc(pd, dnnl_query_scratchpad_md) : null, scratchpadBytes, DNNL_ARG_SCRATCHPAD);
     }
 
-    /** Returns a context from {@link #take}: kept for the next call if its call succeeded, else freed. */
+    /**
+     * Returns a context from {@link #take}: kept for the next call if its call succeeded, else freed
+     * (a failed call may leave the stream in any state).
+     */
     void giveBack(ExecContext context, boolean ok) {
         if (ok) {
             contexts.push(context);
