@@ -1400,10 +1400,9 @@ namespace detail {
 /** What run_bands() calls in the OpenMP runtime and the oneDNN library already loaded in the process. */
 struct BandRuntime {
     void (*parallel)(void (*)(void*), void*, unsigned, unsigned) = nullptr;  // GOMP_parallel
-    int (*thread_num)() = nullptr;                                          // omp_get_thread_num
     int (*execute)(void*, void*, int, const void*) = nullptr;               // dnnl_primitive_execute
     int (*wait)(void*) = nullptr;                                           // dnnl_stream_wait
-    bool ok() const { return parallel != nullptr && thread_num != nullptr && execute != nullptr && wait != nullptr; }
+    bool ok() const { return parallel != nullptr && execute != nullptr && wait != nullptr; }
 };
 
 static BandRuntime find_band_runtime() {
@@ -1421,7 +1420,6 @@ static BandRuntime find_band_runtime() {
         return r;
     }
     r.parallel = reinterpret_cast<void (*)(void (*)(void*), void*, unsigned, unsigned)>(dlsym(gomp, "GOMP_parallel"));
-    r.thread_num = reinterpret_cast<int (*)()>(dlsym(gomp, "omp_get_thread_num"));
     r.execute = reinterpret_cast<int (*)(void*, void*, int, const void*)>(dlsym(dnnl, "dnnl_primitive_execute"));
     r.wait = reinterpret_cast<int (*)(void*)>(dlsym(dnnl, "dnnl_stream_wait"));
 #endif

@@ -156,7 +156,6 @@ int depthwise_conv(const int64_t* desc, const float* in, const float* weight, co
  */
 int transpose(int elem_size, int64_t batches, int64_t rows, int64_t cols, const void* in, void* out, int threads);
 
-
 /**
  * Adds bias[c] (bias nullable: nothing to add) to every element of channel c of `batches` images
  * of `channels` planes of `plane` floats each, in place, then applies torch.relu if `relu` is 1

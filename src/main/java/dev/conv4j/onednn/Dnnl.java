@@ -392,6 +392,11 @@ final class Dnnl {
         return p;
     }
 
+    /** The address {@code p} points at: its base moved on by its position in elements. */
+    static long address(Pointer p) {
+        return p.address() + p.position() * p.sizeof();
+    }
+
     /**
      * Native memory aligned to 64 bytes that outlives any enclosing {@link PointerScope}; free
      * it with {@link BytePointer#close()}. The returned pointer is positioned at the aligned

@@ -109,7 +109,7 @@ final class ExecContext {
             if (d == null) {
                 continue;
             }
-            long handle = d.address() + d.position() * d.sizeof();
+            long handle = Dnnl.address(d);
             dnnl_memory m = memories[i];
             if (m == null || ids[i] != argIds[i]
                     || descs[i] != givenDescs[i] && !Dnnl.equal(memoryDescs[i], descs[i])) {

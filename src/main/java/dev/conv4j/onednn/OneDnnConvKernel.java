@@ -359,8 +359,12 @@ final class OneDnnConvKernel implements ConvKernel {
         if (band == null) {
             return false;
         }
-        dnnl_primitive_desc pd = PrimitiveFactory.f32Convolution(engine, band.desc(), MemoryFormat.CHANNELS_LAST, null,
-                spec.opName() + " for " + problem.key() + " in row bands");
+        return jitKernel(PrimitiveFactory.f32Convolution(engine, band.desc(), MemoryFormat.CHANNELS_LAST, null,
+                spec.opName() + " for " + problem.key() + " in row bands"));
+    }
+
+    /** Whether oneDNN chose a JIT kernel (neither reference nor gemm) for {@code pd}, which this destroys. */
+    private static boolean jitKernel(dnnl_primitive_desc pd) {
         try {
             String impl = Dnnl.implInfo(pd);
             return !(impl.contains("ref") || impl.contains("gemm"));
@@ -399,14 +403,8 @@ final class OneDnnConvKernel implements ConvKernel {
             return false;
         }
         OneDnnAdapter.ConvDesc d = OneDnnAdapter.conv(problem);
-        dnnl_primitive_desc pd = PrimitiveFactory.f32Convolution(engine, d, format, blocksSource(), true, null,
-                spec.opName() + " for " + problem.key() + " on blocks");
-        try {
-            String impl = Dnnl.implInfo(pd);
-            return !(impl.contains("ref") || impl.contains("gemm"));
-        } finally {
-            Dnnl.destroy(pd);
-        }
+        return jitKernel(PrimitiveFactory.f32Convolution(engine, d, format, blocksSource(), true, null,
+                spec.opName() + " for " + problem.key() + " on blocks"));
     }
 
     /**
@@ -483,7 +481,12 @@ final class OneDnnConvKernel implements ConvKernel {
      * and each way tried costs a plan's first call a few runs.
      */
     private static boolean blocksMayPay(ConvProblem problem) {
-        return problem.batch() >= 2 && Arrays.stream(problem.spec().kernelSize()).anyMatch(k -> k > 1);
+        return problem.batch() >= 2 && widerThanOne(problem.spec());
+    }
+
+    /** Whether the kernel spans more than one position along some dimension. */
+    private static boolean widerThanOne(ConvSpec spec) {
+        return Arrays.stream(spec.kernelSize()).anyMatch(k -> k > 1);
     }
 
     static final long BLOCKS_MIN_POSITIONS = 2048;
@@ -500,8 +503,7 @@ final class OneDnnConvKernel implements ConvKernel {
      * MemoryFormat, int, Tensor, Tensor)}).
      */
     private boolean prefersBands(ConvProblem problem) {
-        return spec.groups() == 1 && Arrays.stream(spec.kernelSize()).anyMatch(k -> k > 1)
-                && problem.outputSpatial()[0] >= (long) BANDS_PREFERRED_ROWS * runtime.threads();
+        return spec.groups() == 1 && widerThanOne(spec) && problem.outputSpatial()[0] >= (long) BANDS_PREFERRED_ROWS * runtime.threads();
     }
 
     static final int BANDS_PREFERRED_ROWS = 7;
@@ -584,8 +586,9 @@ final class OneDnnConvKernel implements ConvKernel {
     /**
      * The cost model's route among {@code routes}: the own depthwise kernel where it applies;
      * else the blocked output where it fits; else blocks where they fit and {@link #prefersBlocks};
-     * else sgemm where it fits and {@link #prefersGemm}; else channels-last copies where
-     * {@link #prefersChannelsLast}; else the primitive.
+     * else row bands where they fit and {@link #prefersBands}; else sgemm where it fits and
+     * {@link #prefersGemm}; else channels-last copies where {@link #prefersChannelsLast}; else the
+     * primitive.
      */
     private Route modelRoute(ConvProblem problem, List<Route> routes) {
         if (routes.contains(Route.OWN_DEPTHWISE)) {
@@ -1015,11 +1018,11 @@ final class OneDnnConvKernel implements ConvKernel {
         /** Bytes from the start of the input and of the output to the band's first row. */
         final long inOffset;
         final long outOffset;
-        final long srcElements;
-        final long dstElements;
+        final long srcBytes;
+        final long dstBytes;
         /** The channels-last source and destination, kept for the band's next call. */
-        private final FreeList<Tensor> sources = new FreeList<>();
-        private final FreeList<Tensor> destinations = new FreeList<>();
+        private final FreeList<BytePointer> sources = new FreeList<>();
+        private final FreeList<BytePointer> destinations = new FreeList<>();
 
         Band(OneDnnAdapter.ConvDesc whole, OneDnnAdapter.RowBand rows, NativePrimitive primitive,
                 PackedWeights weights, String what) {
@@ -1034,22 +1037,12 @@ final class OneDnnConvKernel implements ConvKernel {
             this.geometry = new long[] {d.src[1], inPositions, inPlane, outPositions, d.dst[1], outPlane};
             this.inOffset = Float.BYTES * rows.inFirst() * (inPlane / whole.src[2]);
             this.outOffset = Float.BYTES * rows.outFirst() * (outPlane / whole.dst[2]);
-            this.srcElements = inPositions * d.src[1];
-            this.dstElements = outPositions * d.dst[1];
-        }
-
-        /** A kept buffer of {@code elements} floats, or a new one. */
-        Tensor take(FreeList<Tensor> buffers, long elements) {
-            Tensor t = buffers.poll();
-            return t != null ? t : Tensor.empty(DType.FLOAT32, MemoryFormat.CONTIGUOUS, elements);
+            this.srcBytes = Float.BYTES * inPositions * d.src[1];
+            this.dstBytes = Float.BYTES * outPositions * d.dst[1];
         }
 
         void free() {
-            for (FreeList<Tensor> buffers : List.of(sources, destinations)) {
-                for (Tensor t = buffers.poll(); t != null; t = buffers.poll()) {
-                    t.close();
-                }
-            }
+            closeBuffers(sources, destinations);
             primitive.free();
             weights.unref();
         }
@@ -1073,23 +1066,23 @@ final class OneDnnConvKernel implements ConvKernel {
             long[] pointers = new long[n * Kernels.BAND_POINTERS_SIZE];
             int[] nargs = new int[n];
             ExecContext[] contexts = new ExecContext[n];
-            Tensor[] sources = new Tensor[n];
-            Tensor[] destinations = new Tensor[n];
+            BytePointer[] sources = new BytePointer[n];
+            BytePointer[] destinations = new BytePointer[n];
             boolean ok = false;
             try {
                 for (int i = 0; i < n; i++) {
                     Band b = bands[i];
-                    sources[i] = b.take(b.sources, b.srcElements);
-                    destinations[i] = b.take(b.destinations, b.dstElements);
+                    sources[i] = takeBuffer(b.sources, b.srcBytes);
+                    destinations[i] = takeBuffer(b.destinations, b.dstBytes);
                     contexts[i] = b.primitive.take();
                     nargs[i] = contexts[i].prepare(new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST},
                             new dnnl_memory_desc[] {b.primitive.query(dnnl_query_src_md, 0), b.weights.desc,
                                 b.primitive.query(dnnl_query_weights_md, 1), b.primitive.query(dnnl_query_dst_md, 0)},
-                            new Pointer[] {sources[i].pointer(), b.weights.data, bias == null ? null : bias.pointer(),
-                                destinations[i].pointer()}, b.what);
+                            new Pointer[] {sources[i], b.weights.data, bias == null ? null : bias.pointer(),
+                                destinations[i]}, b.what);
                     System.arraycopy(b.geometry, 0, geometry, i * Kernels.BAND_GEOMETRY_SIZE, b.geometry.length);
-                    long[] p = {input.address() + b.inOffset, sources[i].address(), b.primitive.address(),
-                        contexts[i].streamAddress(), contexts[i].argsAddress(), destinations[i].address(),
+                    long[] p = {input.address() + b.inOffset, Dnnl.address(sources[i]), b.primitive.address(),
+                        contexts[i].streamAddress(), contexts[i].argsAddress(), Dnnl.address(destinations[i]),
                         output.address() + b.outOffset};
                     System.arraycopy(p, 0, pointers, i * Kernels.BAND_POINTERS_SIZE, p.length);
                 }
@@ -1118,6 +1111,25 @@ final class OneDnnConvKernel implements ConvKernel {
         protected void free() {
             for (Band b : bands) {
                 b.free();
+            }
+        }
+    }
+
+    /**
+     * A kept buffer of {@code bytes} (every buffer kept in {@code buffers} has that size), or a new
+     * 64-byte aligned one.
+     */
+    private static BytePointer takeBuffer(FreeList<BytePointer> buffers, long bytes) {
+        BytePointer b = buffers.poll();
+        return b != null ? b : Dnnl.allocateAligned(bytes);
+    }
+
+    /** Frees every buffer kept in {@code lists}. */
+    @SafeVarargs
+    private static void closeBuffers(FreeList<BytePointer>... lists) {
+        for (FreeList<BytePointer> buffers : lists) {
+            for (BytePointer b = buffers.poll(); b != null; b = buffers.poll()) {
+                b.close();
             }
         }
     }
@@ -1233,7 +1245,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer srcData = src.pointer();
                 if (srcCopy != null) {
-                    view = take(srcBuffers, srcCopy.query(dnnl_query_dst_md, 0));
+                    view = takeBuffer(srcBuffers, Dnnl.size(srcCopy.query(dnnl_query_dst_md, 0)));
                     srcCopy.execute(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO},
                             new dnnl_memory_desc[] {srcCopy.query(dnnl_query_src_md, 0), srcCopy.query(dnnl_query_dst_md, 0)},
                             new Pointer[] {srcData, view});
@@ -1241,7 +1253,7 @@ final class OneDnnConvKernel implements ConvKernel {
                 }
                 Pointer dstData = output.pointer();
                 if (tailCopy != null) {
-                    smallDst = take(dstBuffers, tailCopy.query(dnnl_query_src_md, 0));
+                    smallDst = takeBuffer(dstBuffers, Dnnl.size(tailCopy.query(dnnl_query_src_md, 0)));
                     dstData = smallDst;
                     if (desc.hasTail()) {
                         output.fillZero(); // the positions past the computed box get only the bias
@@ -1277,19 +1289,9 @@ final class OneDnnConvKernel implements ConvKernel {
             }
         }
 
-        /** A free buffer for memory of {@code desc}, or a new one. */
-        private BytePointer take(FreeList<BytePointer> buffers, dnnl_memory_desc desc) {
-            BytePointer b = buffers.poll();
-            return b != null ? b : Dnnl.allocateAligned(Dnnl.size(desc));
-        }
-
         @Override
         protected void free() {
-            for (FreeList<BytePointer> buffers : List.of(srcBuffers, dstBuffers)) {
-                for (BytePointer b = buffers.poll(); b != null; b = buffers.poll()) {
-                    b.close();
-                }
-            }
+            closeBuffers(srcBuffers, dstBuffers);
             NativePrimitive.freeAll(primitive, tailCopy, srcCopy);
             weights.unref();
         }

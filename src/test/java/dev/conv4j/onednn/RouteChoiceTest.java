@@ -194,8 +194,27 @@ class RouteChoiceTest {
      */
     private static void modelRouteMatchesReference(ConvSpec spec, long[] shape, boolean relu,
             OneDnnConvKernel.Route expected, Random r) {
-        ConvProblem p = ConvGeometry.forward(spec, shape, null);
         String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "");
+        matchesReference(spec, shape, relu, r, name, (mine, p, x, got) -> {
+            assertEquals(expected, mine.modelRoute(p, x, got), name);
+            mine.forward(p, x, got);
+            return true;
+        });
+    }
+
+    /** A call of the oneDNN kernel into {@code got}; false if it did not run. */
+    private interface KernelCall {
+        boolean run(OneDnnConvKernel mine, ConvProblem p, Tensor x, Tensor got);
+    }
+
+    /**
+     * Makes a kernel of {@code spec} with random weights (and bias if the spec has one, a
+     * Sequential's ReLU if {@code relu}) and a random input of {@code shape}, runs {@code call},
+     * and if it ran, asserts the reference backend's numbers. Returns whether it ran.
+     */
+    private static boolean matchesReference(ConvSpec spec, long[] shape, boolean relu, Random r, String name,
+            KernelCall call) {
+        ConvProblem p = ConvGeometry.forward(spec, shape, null);
         try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
                 Tensor b = spec.bias() ? OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false) : null;
                 Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
@@ -203,10 +222,12 @@ class RouteChoiceTest {
                 Tensor got = Tensor.zeros(p.outputShape());
                 ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
                 OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
-            assertEquals(expected, mine.modelRoute(p, x, got), name);
+            if (!call.run(mine, p, x, got)) {
+                return false;
+            }
             ref.forward(p, x, want);
-            mine.forward(p, x, got);
             assertEquals(null, Compare.floats("output", got, want, Compare.Tolerance.ROUNDING), name);
+            return true;
         }
     }
 
@@ -338,23 +359,10 @@ class RouteChoiceTest {
      */
     private static boolean forcedRouteMatchesReference(ConvSpec spec, long[] shape, boolean relu,
             OneDnnConvKernel.Route route, int threads, Random r) {
-        ConvProblem p = ConvGeometry.forward(spec, shape, null);
         String name = spec + " on " + java.util.Arrays.toString(shape) + (relu ? " +relu" : "") + ", " + route + ", "
                 + threads + " threads";
-        try (Tensor w = OneDnnEquivalenceTest.random(r, spec.weightShape(), false);
-                Tensor b = spec.bias() ? OneDnnEquivalenceTest.random(r, new long[] {spec.outChannels()}, false) : null;
-                Tensor x = OneDnnEquivalenceTest.random(r, shape, false);
-                Tensor expected = Tensor.zeros(p.outputShape());
-                Tensor got = Tensor.zeros(p.outputShape());
-                ConvKernel ref = Backends.reference().prepareConv(spec, w, b, relu);
-                OneDnnConvKernel mine = (OneDnnConvKernel) ONEDNN.prepareConv(spec, w, b, relu)) {
-            ref.forward(p, x, expected);
-            if (!mine.forwardOn(route, threads, p, x, got)) {
-                return false;
-            }
-            assertEquals(null, Compare.floats("output", got, expected, Compare.Tolerance.ROUNDING), name);
-            return true;
-        }
+        return matchesReference(spec, shape, relu, r, name,
+                (mine, p, x, got) -> mine.forwardOn(route, threads, p, x, got));
     }
 
     /**
